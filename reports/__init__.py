@@ -1,0 +1,1 @@
+"""PDF reports and CRFs (ReportLab) and data exports/imports. No Qt here."""

@@ -1,0 +1,468 @@
+"""Parse, score and flag administrations: one code path for one visit and for a whole DataFrame.
+
+DESIGN.md: "Scoring works on one visit (for the form) and on a whole DataFrame at once (for exports,
+the ``score`` command and the benchmarks) with the same code path, so the two can never disagree."
+``evaluate`` is that path; ``evaluate_visit`` wraps one visit into a one-row frame and calls it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from scoring.model import (
+    ChangeRule,
+    Instrument,
+    Item,
+    ItemType,
+    Level,
+    MissingCode,
+    Rule,
+    ScoringSettings,
+)
+
+FLAG_COLUMNS = ("row", "variable", "value", "level", "rule", "message_en", "message_zh")
+_MISSING_TOKENS = {c.value: c for c in MissingCode}
+_CLOCK_RE = r"^\s*(\d{1,2})[:：](\d{2})(?::\d{2})?\s*$"
+_HMM_RE = r"^\s*(\d{1,2})[:：](\d{2})\s*$"
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """One flag (DESIGN.md "Flags"): ``row`` is the administration's index label."""
+
+    row: object
+    variable: str
+    value: str
+    level: Level
+    rule: str
+    message_en: str
+    message_zh: str
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """Everything derived from a raw frame."""
+
+    values: pd.DataFrame  # typed item values of every scored instrument (NaN = absent)
+    status: pd.DataFrame  # MissingCode value strings (or None) per item
+    scores: pd.DataFrame  # one column per score of every scored instrument
+    flags: pd.DataFrame  # FLAG_COLUMNS
+    instruments: tuple[Instrument, ...] = field(default=())
+
+    def flag_list(self) -> list[Flag]:
+        return [
+            Flag(r.row, r.variable, r.value, Level(r.level), r.rule, r.message_en, r.message_zh)
+            for r in self.flags.itertuples(index=False)
+        ]
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing one column
+
+
+def _blank(raw: pd.Series) -> np.ndarray:
+    if pd.api.types.is_numeric_dtype(raw.dtype):
+        return raw.isna().to_numpy()
+    as_str = raw.astype("string").str.strip()
+    return (raw.isna() | (as_str == "")).to_numpy(dtype=bool, na_value=True)
+
+
+def _display(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if isinstance(v, dt.time):
+        return v.strftime("%H:%M")
+    return str(v)
+
+
+@dataclass(slots=True)
+class ParsedColumn:
+    values: pd.Series  # float64 (object for TEXT)
+    status: pd.Series  # object: MissingCode value or None
+    errors: dict[object, tuple[str, str, str]]  # row → (rule, message_en, message_zh)
+    warnings: dict[object, tuple[str, str, str]]
+
+
+def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
+    """Type-check one column against its item definition (vectorised).
+
+    Blank → absent. A missing-data token (ND, RF, UN, NA, UK) → status, if the item allows it.
+    Anything that is not a valid value → error and absent for scoring.
+    """
+    index = raw.index
+    blank = _blank(raw)
+    status = pd.Series([None] * len(raw), index=index, dtype=object)
+    errors: dict[object, tuple[str, str, str]] = {}
+    warnings: dict[object, tuple[str, str, str]] = {}
+    name = item.name
+
+    if pd.api.types.is_numeric_dtype(raw.dtype) and item.type is not ItemType.TEXT:
+        numeric = raw.astype("float64")
+        token_mask = np.zeros(len(raw), dtype=bool)
+        text = None
+    else:
+        text = raw.astype("string").str.strip()
+        upper = text.str.upper()
+        token_mask = upper.isin(list(_MISSING_TOKENS)).to_numpy(dtype=bool, na_value=False)
+        for row, tok, raw_v in zip(
+            index[token_mask], upper[token_mask], raw[token_mask], strict=True
+        ):
+            code = _MISSING_TOKENS[tok]
+            if code in item.missing:
+                status[row] = code.value
+            else:
+                errors[row] = (
+                    "missing_code",
+                    f"{name}: missing-data code {raw_v!s} ({code.label_en}) does not apply to "
+                    "this item",
+                    f"{name}：缺失代码 {raw_v!s}（{code.label_zh}）不适用于此项",
+                )
+        numeric = None
+
+    present = ~blank & ~token_mask
+
+    if item.type is ItemType.TEXT:
+        values = pd.Series(np.where(present, text, None), index=index, dtype=object)
+        return ParsedColumn(values, status, errors, warnings)
+
+    if item.type is ItemType.CLOCK:
+        values = pd.Series(np.nan, index=index, dtype="float64")
+        if text is not None:
+            times = [isinstance(v, dt.time) for v in raw]
+            parts = text.str.extract(_CLOCK_RE)
+            h = pd.to_numeric(parts[0], errors="coerce")
+            m = pd.to_numeric(parts[1], errors="coerce")
+            ok = (h < 24) & (m < 60)
+            minutes = (h * 60 + m).where(ok)
+            for i, is_time in enumerate(times):
+                if is_time:
+                    t = raw.iloc[i]
+                    minutes.iloc[i] = t.hour * 60 + t.minute
+            values = minutes.astype("float64")
+        bad = present & values.isna().to_numpy()
+        for row in index[bad]:
+            v = _display(raw[row])
+            errors[row] = (
+                "type",
+                f"{name}: '{v}' is not a 24-hour clock time (HH:MM, 00:00–23:59)",
+                f"{name}：“{v}”不是24小时制时间（HH:MM，00:00–23:59）",
+            )
+        values[~present] = np.nan
+        return ParsedColumn(values, status, errors, warnings)
+
+    # numeric types
+    if numeric is None:
+        numeric = pd.to_numeric(text, errors="coerce").astype("float64")
+        if item.accept_hmm:
+            parts = text.str.extract(_HMM_RE)
+            h = pd.to_numeric(parts[0], errors="coerce")
+            m = pd.to_numeric(parts[1], errors="coerce")
+            hmm = (h + m / 60).where(m < 60)
+            numeric = numeric.fillna(hmm)
+    values = numeric.copy()
+    values[~present] = np.nan
+    not_number = present & values.isna().to_numpy()
+    for row in index[not_number]:
+        v = _display(raw[row])
+        errors[row] = (
+            "type",
+            f"{name}: '{v}' is not a number",
+            f"{name}：“{v}”不是数字",
+        )
+    finite = values.notna().to_numpy()
+    if item.type in (ItemType.INTEGER, ItemType.CODED):
+        frac = finite & (np.mod(values.to_numpy(), 1) != 0)
+        for row in index[frac]:
+            v = _display(raw[row])
+            errors[row] = (
+                "type",
+                f"{name}: '{v}' is not a whole number",
+                f"{name}：“{v}”不是整数",
+            )
+        values[frac] = np.nan
+        finite = finite & ~frac
+    if item.type is ItemType.CODED:
+        allowed = item.codes
+        bad = finite & ~values.isin(allowed).to_numpy()
+        allowed_txt = ", ".join(str(c) for c in allowed)
+        for row in index[bad]:
+            v = _display(raw[row])
+            errors[row] = (
+                "code",
+                f"{name}: code {v} is not one of the allowed codes ({allowed_txt})",
+                f"{name}：代码 {v} 不在允许的代码中（{allowed_txt}）",
+            )
+        values[bad] = np.nan
+        finite = finite & ~bad
+    if item.hard is not None:
+        bad = finite & ~_in_range(values, item.hard)
+        rng = item.hard.describe()
+        src = f" ({item.hard.source})" if item.hard.source else ""
+        for row in index[bad]:
+            v = _display(raw[row])
+            errors[row] = (
+                "hard",
+                f"{name}: {v}{_unit(item)} is impossible; allowed {rng}{_unit(item)}{src}",
+                f"{name}：{v}{_unit(item)} 不可能；允许范围 {rng}{_unit(item)}{src}",
+            )
+        values[bad] = np.nan
+        finite = finite & ~bad
+    if item.soft is not None:
+        bad = finite & ~_in_range(values, item.soft)
+        rng = item.soft.describe()
+        src = f" ({item.soft.source})" if item.soft.source else ""
+        for row in index[bad]:
+            v = _display(values[row])
+            warnings[row] = (
+                "soft",
+                f"{name}: {v}{_unit(item)} is implausible (expected {rng}{_unit(item)}{src}); "
+                "confirm with a reason or correct it",
+                f"{name}：{v}{_unit(item)} 不太可能（预期 {rng}{_unit(item)}{src}）；"
+                "请注明理由确认或更正",
+            )
+    return ParsedColumn(values, status, errors, warnings)
+
+
+def _unit(item: Item) -> str:
+    return f" {item.unit}" if item.unit else ""
+
+
+def _in_range(values: pd.Series, rng) -> np.ndarray:
+    v = values.to_numpy()
+    ok = np.ones(len(v), dtype=bool)
+    if rng.low is not None:
+        ok &= (v >= rng.low) if rng.low_inclusive else (v > rng.low)
+    if rng.high is not None:
+        ok &= (v <= rng.high) if rng.high_inclusive else (v < rng.high)
+    return ok
+
+
+# --------------------------------------------------------------------------------------------
+# The whole frame
+
+
+def order_instruments(instruments: Iterable[Instrument]) -> tuple[Instrument, ...]:
+    """Topological order by ``requires`` (stable)."""
+    pending = list(instruments)
+    keys = {i.key for i in pending}
+    done: list[Instrument] = []
+    done_keys: set[str] = set()
+    while pending:
+        progressed = False
+        for inst in list(pending):
+            if all(r in done_keys or r not in keys for r in inst.requires):
+                done.append(inst)
+                done_keys.add(inst.key)
+                pending.remove(inst)
+                progressed = True
+        if not progressed:
+            raise ValueError(f"circular 'requires' among {[i.key for i in pending]}")
+    return tuple(done)
+
+
+def present_instruments(
+    columns: Iterable[str], instruments: Sequence[Instrument]
+) -> tuple[Instrument, ...]:
+    """Instruments with at least one item column in ``columns``, plus what they require."""
+    cols = set(columns)
+    chosen = {i.key for i in instruments if cols.intersection(i.item_names)}
+    by_key = {i.key: i for i in instruments}
+    stack = list(chosen)
+    while stack:
+        for r in by_key[stack.pop()].requires:
+            if r in by_key and r not in chosen:
+                chosen.add(r)
+                stack.append(r)
+    return order_instruments(i for i in instruments if i.key in chosen)
+
+
+def evaluate(
+    raw: pd.DataFrame,
+    settings: ScoringSettings | None = None,
+    instruments: Sequence[Instrument] | None = None,
+    status: pd.DataFrame | None = None,
+) -> Evaluation:
+    """Parse, score and flag every administration (row) of ``raw``.
+
+    ``raw`` holds codebook-named columns as entered (text, numbers, clock strings, missing-data
+    tokens). ``status`` optionally gives missing-data codes from the store. Change-from-previous
+    rules apply when ``raw`` has ``participant`` and ``visit`` columns (rows in visit order).
+    """
+    from scoring.registry import INSTRUMENTS
+
+    settings = settings or ScoringSettings()
+    pool = tuple(instruments) if instruments is not None else INSTRUMENTS
+    chosen = present_instruments(raw.columns, pool)
+    index = raw.index
+    value_cols: dict[str, pd.Series] = {}
+    status_cols: dict[str, pd.Series] = {}
+    flag_rows: list[tuple] = []
+
+    for inst in chosen:
+        for item in inst.items:
+            if item.name in value_cols:
+                continue
+            if item.name in raw.columns:
+                col = raw[item.name]
+                if isinstance(col, pd.DataFrame):  # duplicated header: first one wins
+                    col = col.iloc[:, 0]
+                parsed = parse_column(item, col)
+                for row, (rule, en, zh) in parsed.errors.items():
+                    flag_rows.append((row, item.name, _display(col[row]), "error", rule, en, zh))
+                for row, (rule, en, zh) in parsed.warnings.items():
+                    flag_rows.append((row, item.name, _display(col[row]), "warning", rule, en, zh))
+                st = parsed.status
+                if status is not None and item.name in status.columns:
+                    st = st.where(st.notna(), status[item.name])
+                value_cols[item.name] = parsed.values
+                status_cols[item.name] = st
+            else:
+                empty = np.nan if item.is_numeric else None
+                value_cols[item.name] = pd.Series(
+                    empty, index=index, dtype="float64" if item.is_numeric else object
+                )
+                st = pd.Series([None] * len(index), index=index, dtype=object)
+                if status is not None and item.name in status.columns:
+                    st = status[item.name].astype(object)
+                status_cols[item.name] = st
+
+    values = pd.DataFrame(value_cols, index=index)
+    status_frame = pd.DataFrame(status_cols, index=index)
+    work = values
+    score_parts: list[pd.DataFrame] = []
+    for inst in chosen:
+        part = inst.scorer(work, status_frame, settings)
+        part = part.reindex(columns=list(inst.score_names))
+        score_parts.append(part)
+        work = pd.concat([work, part], axis=1)
+    scores = pd.concat(score_parts, axis=1) if score_parts else pd.DataFrame(index=index)
+
+    for inst in chosen:
+        for rule in inst.rules:
+            flag_rows.extend(_apply_rule(rule, work, settings))
+    if {"participant", "visit"}.issubset(raw.columns):
+        for inst in chosen:
+            for change in inst.change_rules:
+                flag_rows.extend(_apply_change(change, work, raw["participant"]))
+
+    flags = pd.DataFrame(flag_rows, columns=list(FLAG_COLUMNS))
+    if len(flags):
+        order = {row: i for i, row in enumerate(index)}
+        flags["_o"] = flags["row"].map(order)
+        flags = flags.sort_values(["_o"], kind="stable").drop(columns="_o")
+        flags = flags.reset_index(drop=True)
+    return Evaluation(values, status_frame, scores, flags, chosen)
+
+
+def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> list[tuple]:
+    mask = rule.test(work, settings)
+    mask = pd.Series(mask, index=work.index).fillna(False).astype(bool)
+    if not mask.any():
+        return []
+    limit = rule.limit(work, settings) if callable(rule.limit) else rule.limit
+    out = []
+    var = work[rule.variable] if rule.variable in work.columns else None
+    for row in work.index[mask.to_numpy()]:
+        value = "" if var is None else _fmt_value(var[row])
+        lim = limit[row] if isinstance(limit, pd.Series) else limit
+        fmt = {"value": value, "limit": lim, "source": rule.source}
+        out.append(
+            (
+                row,
+                rule.variable,
+                value,
+                rule.level.value,
+                rule.id,
+                rule.message_en.format(**fmt),
+                rule.message_zh.format(**fmt),
+            )
+        )
+    return out
+
+
+def _fmt_value(v: object) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, float):
+        return f"{v:.4g}" if not v.is_integer() else str(int(v))
+    return str(v)
+
+
+def _apply_change(change: ChangeRule, work: pd.DataFrame, participant: pd.Series) -> list[tuple]:
+    if change.variable not in work.columns:
+        return []
+    cur = work[change.variable].astype("float64")
+    prev = cur.groupby(participant.to_numpy(), sort=False).shift(1)
+    prev = prev.groupby(participant.to_numpy(), sort=False).ffill()  # last *available* value
+    diff = (cur - prev).abs()
+    mask = pd.Series(False, index=work.index)
+    if change.relative is not None:
+        mask |= (diff > change.relative * prev.abs()) & (prev.abs() > 0)
+    if change.absolute is not None:
+        mask |= diff > change.absolute
+    mask &= cur.notna() & prev.notna()
+    out = []
+    for row in work.index[mask.to_numpy()]:
+        limits = []
+        if change.relative is not None:
+            limits.append(f"±{change.relative * 100:g} %")
+        if change.absolute is not None:
+            limits.append(f"±{change.absolute:g}")
+        lim = " or ".join(limits)
+        lim_zh = " 或 ".join(limits)
+        v, p = _fmt_value(cur[row]), _fmt_value(prev[row])
+        out.append(
+            (
+                row,
+                change.variable,
+                v,
+                "warning",
+                f"change.{change.variable}",
+                f"{change.variable}: {v} changed from {p} at the previous visit by more than "
+                f"{lim} ({change.source}); confirm with a reason or correct it",
+                f"{change.variable}：{v} 与上次访视的 {p} 相比变化超过 {lim_zh}"
+                f"（{change.source}）；请注明理由确认或更正",
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# One visit (the form) through the same path
+
+
+def evaluate_visit(
+    answers: Mapping[str, object],
+    settings: ScoringSettings | None = None,
+    status: Mapping[str, str] | None = None,
+    previous: Mapping[str, object] | None = None,
+    instruments: Sequence[Instrument] | None = None,
+) -> Evaluation:
+    """Score and flag one visit; ``previous`` (the participant's previous visit, raw) enables the
+    change rules. Returns an ``Evaluation`` whose frames have the single row label 0."""
+    rows = [dict(answers)]
+    stat = [dict(status or {})]
+    if previous is not None:
+        rows.insert(0, dict(previous))
+        stat.insert(0, {})
+        for r in rows:
+            r["participant"] = "_"
+            r["visit"] = "_"
+    raw = pd.DataFrame(rows, index=range(-len(rows) + 1, 1), dtype=object)
+    st = pd.DataFrame(stat, index=raw.index, dtype=object) if status else None
+    ev = evaluate(raw, settings, instruments, status=st)
+    if previous is None:
+        return ev
+    keep = [0]
+    return Evaluation(
+        ev.values.loc[keep],
+        ev.status.loc[keep],
+        ev.scores.loc[keep],
+        ev.flags[ev.flags["row"] == 0].reset_index(drop=True),
+        ev.instruments,
+    )

@@ -1,0 +1,250 @@
+"""The vocabulary every instrument declaration is written in.
+
+DESIGN.md, "One definition per instrument": an instrument is declared once, as data (items, scores,
+limits, labels, sources); forms, validation, CRFs, codebooks and exports are derived from it.
+Nothing here knows about a particular instrument, Qt, files or databases.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import pandas as pd
+
+
+class ItemType(StrEnum):
+    """How a raw value is entered and stored."""
+
+    CODED = "coded"  # one of a fixed set of integer codes (choices)
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    CLOCK = "clock"  # 24 h time of day, stored as whole minutes after midnight (0..1439)
+    TEXT = "text"
+
+
+class MissingCode(StrEnum):
+    """Why a value is absent. Stored beside the value, never as a magic number in it."""
+
+    NOT_DONE = "ND"
+    REFUSED = "RF"
+    UNABLE = "UN"
+    NOT_APPLICABLE = "NA"
+    UNKNOWN = "UK"
+
+    @property
+    def label_en(self) -> str:
+        return _MISSING_LABELS[self][0]
+
+    @property
+    def label_zh(self) -> str:
+        return _MISSING_LABELS[self][1]
+
+    @property
+    def numeric_code(self) -> int:
+        """User-missing value for SPSS (and the order of Stata's extended missing .a–.e)."""
+        return _MISSING_LABELS[self][2]
+
+    @property
+    def stata_letter(self) -> str:
+        return _MISSING_LABELS[self][3]
+
+
+_MISSING_LABELS: dict[MissingCode, tuple[str, str, int, str]] = {
+    MissingCode.NOT_DONE: ("not done", "未做", -91, "a"),
+    MissingCode.REFUSED: ("refused", "拒绝", -92, "b"),
+    MissingCode.UNABLE: ("unable to perform", "无法完成", -93, "c"),
+    MissingCode.NOT_APPLICABLE: ("not applicable", "不适用", -94, "d"),
+    MissingCode.UNKNOWN: ("unknown", "不详", -95, "e"),
+}
+
+QUESTIONNAIRE_MISSING: frozenset[MissingCode] = frozenset(
+    {MissingCode.NOT_DONE, MissingCode.REFUSED, MissingCode.UNKNOWN, MissingCode.NOT_APPLICABLE}
+)
+PERFORMANCE_MISSING: frozenset[MissingCode] = frozenset(MissingCode)
+
+
+class Level(StrEnum):
+    """Flag levels of DESIGN.md ("Flags")."""
+
+    ERROR = "error"  # impossible: cannot be saved as a value
+    WARNING = "warning"  # implausible: needs a confirmation reason
+    CLINICAL = "clinical"  # valid, beyond a clinical cut-off: information only
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    code: int
+    en: str
+    zh: str
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """Closed interval [low, high]; either end may be open-ended (None).
+
+    ``low_inclusive``/``high_inclusive`` allow a strict bound such as "time > 0".
+    """
+
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    source: str = ""
+
+    def contains(self, value: float) -> bool:
+        if self.low is not None and (
+            value < self.low or (value == self.low and not self.low_inclusive)
+        ):
+            return False
+        return not (
+            self.high is not None
+            and (value > self.high or (value == self.high and not self.high_inclusive))
+        )
+
+    def describe(self) -> str:
+        lo = "" if self.low is None else f"{'≥' if self.low_inclusive else '>'} {self.low:g}"
+        hi = "" if self.high is None else f"{'≤' if self.high_inclusive else '<'} {self.high:g}"
+        return " and ".join(p for p in (lo, hi) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One raw field as entered (a questionnaire item, a test trial, an attribute)."""
+
+    name: str  # codebook name, a contract (e.g. "sf36_01")
+    en: str  # short label, project-written
+    zh: str
+    type: ItemType
+    choices: tuple[Choice, ...] = ()
+    unit: str = ""
+    hard: Range | None = None  # outside → error, value refused
+    soft: Range | None = None  # outside → warning, needs a confirmation reason
+    missing: frozenset[MissingCode] = QUESTIONNAIRE_MISSING
+    decimals: int = 0  # display/entry precision for DECIMAL
+    section: str = ""  # page/group on forms and CRFs (e.g. "Q3 physical functioning")
+    form_label: str = ""  # label as printed on the paper form, e.g. "Q3a"
+    required: bool = True  # False: optional text such as psqi_5j_text
+    accept_hmm: bool = False  # DECIMAL hours that may also be typed as H:MM (6:45 → 6.75)
+
+    @property
+    def codes(self) -> tuple[int, ...]:
+        return tuple(c.code for c in self.choices)
+
+    def choice(self, code: int) -> Choice | None:
+        for c in self.choices:
+            if c.code == code:
+                return c
+        return None
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type is not ItemType.TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """One derived value; computed whenever shown, never stored."""
+
+    name: str
+    en: str
+    zh: str
+    low: float | None
+    high: float | None
+    higher_is_better: bool | None  # None: not a quality scale (e.g. time in bed)
+    rule: str  # the published rule it implements, one line
+    source: str  # citation
+    unit: str = ""
+    decimals: int = 1  # display only; values are kept unrounded
+    choices: tuple[Choice, ...] = ()  # for categorical scores (e.g. Fried category)
+    is_text: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScoringSettings:
+    """Study settings that change how scores or clinical flags are computed (protocol options)."""
+
+    psqi_poor_sleeper_cutoff: float = 5.0  # poor sleeper when global > cut-off (Buysse 1989)
+    reference_set: str = "AWGS2019"  # or "EWGSOP2" (physical.md §0)
+    tug_recorded: str = "best"  # best | mean | first
+    walk_recorded: str = "best"  # SPPB uses the faster of two trials (Guralnik 1994)
+    grip_recorded: str = "max"  # max | mean | first
+    fried_slowness_rule: str = "A"  # physical.md §7: A = equivalent speed
+    fried_weakness_table: str = "CHS"  # CHS | CHARLS
+    fried_unable_positive: bool = True
+    sppb_unable_scores_zero: bool = True  # reasons 1–5 → 0 points (physical.md §6)
+
+
+# A rule's test: given the frame of typed values *and* scores of many administrations (one row
+# each) and the settings, return a boolean Series (True = the flag is raised for that row).
+RuleTest = Callable[[pd.DataFrame, "ScoringSettings"], pd.Series]
+# A rule's limit as shown in the message: a constant text, or per-row texts (e.g. sex-specific).
+RuleLimit = Callable[[pd.DataFrame, "ScoringSettings"], "pd.Series | str"]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A flag rule beyond an item's own hard/soft range (DESIGN.md "Flags").
+
+    Messages are ``str.format`` templates with ``{value}`` (the flagged variable's value in that
+    row) and ``{limit}`` (``limit`` below); they must name the source.
+    """
+
+    id: str  # stable identifier, e.g. "psqi.efficiency_over_100"
+    variable: str  # the item or score the flag is attached to
+    level: Level
+    test: RuleTest
+    message_en: str
+    message_zh: str
+    limit: str | RuleLimit = ""
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRule:
+    """Warning when a value changes from the same participant's previous visit by more than a
+    relative (fraction of the previous value) or absolute threshold."""
+
+    variable: str
+    relative: float | None = None  # 0.4 = ±40 %
+    absolute: float | None = None  # in the variable's unit
+    source: str = "project proposal (physical.md §1)"
+
+
+# A batch scorer receives the typed values (one row per administration; numeric columns float,
+# NaN = absent), the status frame (same shape, MissingCode value or None) and the settings, and
+# returns a frame with one column per Score (same index). The one-visit path calls the same
+# function with a one-row frame, so form and export can never disagree.
+BatchScorer = Callable[[pd.DataFrame, pd.DataFrame, ScoringSettings], pd.DataFrame]
+
+
+@dataclass(frozen=True, slots=True)
+class Instrument:
+    key: str  # e.g. "sf36"
+    en: str
+    zh: str
+    version: str  # scoring version, printed on every export and PDF
+    items: tuple[Item, ...]
+    scores: tuple[Score, ...]
+    scorer: BatchScorer
+    source: str  # primary citation of the scoring algorithm
+    licence: str = ""  # what may be shown; licensed wording loaded from a site pack
+    requires: tuple[str, ...] = ()  # other instruments whose items/scores this one reads
+    rules: tuple[Rule, ...] = ()  # cross-field, soft and clinical rules beyond per-item limits
+    change_rules: tuple[ChangeRule, ...] = ()  # change from the participant's previous visit
+    notes: Mapping[str, str] = field(default_factory=dict)
+
+    def item(self, name: str) -> Item:
+        for it in self.items:
+            if it.name == name:
+                return it
+        raise KeyError(name)
+
+    @property
+    def item_names(self) -> tuple[str, ...]:
+        return tuple(i.name for i in self.items)
+
+    @property
+    def score_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.scores)
