@@ -132,18 +132,27 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
 
     if item.type is ItemType.CLOCK:
         values = pd.Series(np.nan, index=index, dtype="float64")
-        if text is not None:
+        if text is None:  # typed source (the store): whole minutes after midnight
+            assert numeric is not None
+            ok = (numeric % 1 == 0) & (numeric >= 0) & (numeric < 1440)
+            values = numeric.where(ok)
+        else:
             times = [isinstance(v, dt.time) for v in raw]
             parts = text.str.extract(_CLOCK_RE)
             h = pd.to_numeric(parts[0], errors="coerce")
             m = pd.to_numeric(parts[1], errors="coerce")
             ok = (h < 24) & (m < 60)
             minutes = (h * 60 + m).where(ok)
-            for i, is_time in enumerate(times):
-                if is_time:
-                    t = raw.iloc[i]
-                    minutes.iloc[i] = t.hour * 60 + t.minute
-            values = minutes.astype("float64")
+            minutes = minutes.astype("float64")
+            for i, v in enumerate(raw):
+                if times[i]:
+                    minutes.iloc[i] = v.hour * 60 + v.minute
+                elif isinstance(v, int | float | np.integer | np.floating) and not isinstance(
+                    v, bool
+                ):  # a typed number (minutes after midnight) inside an object column
+                    ok = float(v) % 1 == 0 and 0 <= v < 1440
+                    minutes.iloc[i] = float(v) if ok else np.nan
+            values = minutes
         bad = present & values.isna().to_numpy()
         for row in index[bad]:
             v = _display(raw[row])
@@ -162,7 +171,7 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
             parts = text.str.extract(_HMM_RE)
             h = pd.to_numeric(parts[0], errors="coerce")
             m = pd.to_numeric(parts[1], errors="coerce")
-            hmm = (h + m / 60).where(m < 60)
+            hmm = (h + m / 60).where(m < 60).astype("float64")
             numeric = numeric.fillna(hmm)
     values = numeric.copy()
     values[~present] = np.nan
