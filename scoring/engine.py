@@ -8,6 +8,7 @@ the ``score`` command and the benchmarks) with the same code path, so the two ca
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -130,6 +131,11 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
         values = pd.Series(np.where(present, text, None), index=index, dtype=object)
         return ParsedColumn(values, status, errors, warnings)
 
+    if item.type is ItemType.CENSORED:
+        if text is None:
+            text = raw.astype("string")
+        return _parse_censored(item, raw, text, present, status, errors, warnings)
+
     if item.type is ItemType.CLOCK:
         values = pd.Series(np.nan, index=index, dtype="float64")
         if text is None:  # typed source (the store): whole minutes after midnight
@@ -173,8 +179,11 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
             m = pd.to_numeric(parts[1], errors="coerce")
             hmm = (h + m / 60).where(m < 60).astype("float64")
             numeric = numeric.fillna(hmm)
+        aliases = {a.upper(): float(c.code) for c in item.choices for a in c.aliases}
+        if aliases and item.type is ItemType.CODED:  # e.g. sex typed as "M"/"F" in a CSV
+            numeric = numeric.fillna(upper.map(aliases).astype("float64"))
     values = numeric.copy()
-    values[~present] = np.nan
+    values[~present | np.isinf(values.to_numpy())] = np.nan  # "inf" is not a measurement
     not_number = present & values.isna().to_numpy()
     for row in index[not_number]:
         v = _display(raw[row])
@@ -234,6 +243,94 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
                 f"{name}：{v}{_unit(item)} 不太可能（预期 {rng}{_unit(item)}{src}）；"
                 "请注明理由确认或更正",
             )
+    return ParsedColumn(values, status, errors, warnings)
+
+
+# A censored laboratory result as reported: "<2.3", "< LLOQ", ">ULOQ", ">500", Luminex "OOR <".
+_NUM_RE = r"\d+(?:\.\d*)?|\.\d+"
+_CENSORED_RE = (
+    rf"^\s*(?:(?P<lt><)\s*(?:LLOQ|(?P<ltn>{_NUM_RE}))|(?P<gt>>)\s*(?:ULOQ|(?P<gtn>{_NUM_RE}))"
+    r"|OOR\s*(?P<oor>[<>]))\s*$"
+)
+CENSOR_BELOW = "<LLOQ"
+CENSOR_ABOVE = ">ULOQ"
+
+
+def split_censored(text: pd.Series) -> pd.DataFrame:
+    """Split laboratory results as reported into ``num`` (float, NaN when censored or not a
+    result), ``censor`` ('' measured, '<LLOQ', '>ULOQ'; None when not a result) and ``limit`` (the
+    number after < or >, NaN when not given). Censored results are never given a number
+    (ICH M10; CDISC LBSTRESN empty, physical.md §8)."""
+    text = text.astype("string").str.strip()
+    parts = text.str.extract(_CENSORED_RE, flags=re.IGNORECASE)
+    below = (parts["lt"].notna() | (parts["oor"] == "<")).to_numpy(dtype=bool, na_value=False)
+    above = (parts["gt"].notna() | (parts["oor"] == ">")).to_numpy(dtype=bool, na_value=False)
+    limit = pd.to_numeric(parts["ltn"].fillna(parts["gtn"]), errors="coerce").astype("float64")
+    num = pd.to_numeric(text.where(~(below | above)), errors="coerce").astype("float64")
+    num[~np.isfinite(num.to_numpy())] = np.nan
+    censor = pd.Series(np.where(num.notna(), "", None), index=text.index, dtype=object)
+    censor[below] = CENSOR_BELOW
+    censor[above] = CENSOR_ABOVE
+    return pd.DataFrame({"num": num, "censor": censor, "limit": limit}, index=text.index)
+
+
+def _parse_censored(
+    item: Item,
+    raw: pd.Series,
+    text: pd.Series,
+    present: np.ndarray,
+    status: pd.Series,
+    errors: dict,
+    warnings: dict,
+) -> ParsedColumn:
+    """A CENSORED item: the value is the result text as reported; hard/soft limits apply to the
+    measured number (soft also to a '>' limit already beyond the soft range)."""
+    index = raw.index
+    split = split_censored(text)
+    name = item.name
+    bad = present & split["censor"].isna().to_numpy()
+    for row in index[bad]:
+        v = _display(raw[row])
+        errors[row] = (
+            "type",
+            f"{name}: '{v}' is not a number or a censored result (<LLOQ, <2.3, >ULOQ, >500)",
+            f"{name}：“{v}”不是数字或删失结果（<LLOQ、<2.3、>ULOQ、>500）",
+        )
+    num = split["num"]
+    if item.hard is not None:
+        out = present & num.notna().to_numpy() & ~_in_range(num, item.hard)
+        rng = item.hard.describe()
+        src = f" ({item.hard.source})" if item.hard.source else ""
+        for row in index[out]:
+            v = _display(raw[row])
+            errors[row] = (
+                "hard",
+                f"{name}: {v}{_unit(item)} is impossible; allowed {rng}{_unit(item)}{src}",
+                f"{name}：{v}{_unit(item)} 不可能；允许范围 {rng}{_unit(item)}{src}",
+            )
+        bad = bad | out
+    ok = present & ~bad
+    if item.soft is not None:
+        measured = num.notna().to_numpy()
+        out = ok & measured & ~_in_range(num, item.soft)
+        if item.soft.high is not None:  # '>500' or '>ULOQ' is already above the soft range
+            above = (split["censor"] == CENSOR_ABOVE).to_numpy(dtype=bool, na_value=False)
+            lim = split["limit"].to_numpy()
+            beyond = np.isnan(lim) | (lim >= item.soft.high)
+            out |= ok & above & beyond
+        rng = item.soft.describe()
+        src = f" ({item.soft.source})" if item.soft.source else ""
+        for row in index[out]:
+            v = str(text[row]).strip()
+            warnings[row] = (
+                "soft",
+                f"{name}: {v}{_unit(item)} is implausible (expected {rng}{_unit(item)}{src}); "
+                "confirm with a reason or correct it",
+                f"{name}：{v}{_unit(item)} 不太可能（预期 {rng}{_unit(item)}{src}）；"
+                "请注明理由确认或更正",
+            )
+    reported = text.str.strip().astype(object).to_numpy()
+    values = pd.Series(np.where(ok, reported, None), index=index, dtype=object)
     return ParsedColumn(values, status, errors, warnings)
 
 
@@ -374,12 +471,15 @@ def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> li
     if not mask.any():
         return []
     limit = rule.limit(work, settings) if callable(rule.limit) else rule.limit
+    detail = rule.detail(work, settings) if rule.detail is not None else None
     out = []
     var = work[rule.variable] if rule.variable in work.columns else None
     for row in work.index[mask.to_numpy()]:
         value = "" if var is None else _fmt_value(var[row])
         lim = limit[row] if isinstance(limit, pd.Series) else limit
         fmt = {"value": value, "limit": lim, "source": rule.source}
+        if detail is not None:
+            fmt["detail"] = detail[row] if isinstance(detail, pd.Series) else detail
         out.append(
             (
                 row,

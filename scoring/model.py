@@ -22,6 +22,9 @@ class ItemType(StrEnum):
     DECIMAL = "decimal"
     CLOCK = "clock"  # 24 h time of day, stored as whole minutes after midnight (0..1439)
     TEXT = "text"
+    # a laboratory result: a number, or a censored result kept as reported ("<2.3", ">ULOQ");
+    # the value column holds the text, the number is derived (empty when censored), ICH M10
+    CENSORED = "censored"
 
 
 class MissingCode(StrEnum):
@@ -78,6 +81,8 @@ class Choice:
     code: int
     en: str
     zh: str
+    # other spellings accepted at entry/import for this code (case-insensitive), e.g. "M", "男"
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +145,7 @@ class Item:
 
     @property
     def is_numeric(self) -> bool:
-        return self.type is not ItemType.TEXT
+        return self.type not in (ItemType.TEXT, ItemType.CENSORED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +204,8 @@ class Rule:
     message_zh: str
     limit: str | RuleLimit = ""
     source: str = ""
+    # optional per-row text for a ``{detail}`` placeholder (e.g. the trials behind a range flag)
+    detail: RuleLimit | None = None
 
 
 @dataclass(frozen=True, slots=True)
