@@ -1,0 +1,418 @@
+"""Backups and restore of a study database (issue 4 §3 "Backups").
+
+SQLite (the default): copies are taken with SQLite's online backup API (``sqlite3.Connection
+.backup``), which produces a consistent snapshot while other connections keep reading and
+writing, WAL content included. Every copy is checked with ``PRAGMA integrity_check`` before it
+replaces anything, is written to a temporary name first and renamed into place (a crash never
+leaves half a backup under a backup's name), and is created owner-only (0600).
+
+Rotation: ``rotate_backup`` keeps the newest ``keep`` automatic copies in ``<db>.backups/`` next to
+the database (``<db name>-YYYYmmddTHHMMSSZ-<reason>.sqlite``); the store calls it at close
+(reason ``close``) and ``backup_if_due`` at open and while open (reason ``daily``: at most one per
+UTC day).
+
+PostgreSQL: a *logical* copy through SQLAlchemy, table by table in primary-key order, into a file
+in SQLite format with the same tables and the same rows (the ``alembic_version`` row included).
+The backup file is therefore one format for both engines: it can be opened with any SQLite tool,
+restored into a PostgreSQL database or into an SQLite file. ``pg_dump`` is deliberately not used:
+it is not always installed on a clinic PC that talks to a shared server, its output must match
+the server's major version, and it could not be checked with the same ``audit verify`` path.
+
+Restore replaces the whole content of the target with the backup (after taking a safety copy of
+the SQLite target, reason ``pre-restore``). A PostgreSQL target must be empty (freshly migrated):
+its audit trail is append-only, so restoring over existing rows would need to delete audited
+history, which the store never does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.errors import StoreError
+
+DEFAULT_KEEP = 14  # automatic copies kept per database (two weeks of daily backups)
+BACKUP_SUFFIX = ".sqlite"
+_NAME_RE = re.compile(r"-(\d{8}T\d{6}(?:\d{6})?Z)-([a-z-]+)\.sqlite$")
+_BATCH = 2000  # rows per INSERT batch in a logical copy
+
+
+class BackupError(StoreError):
+    """A backup or restore could not be done; the message says what and where (one line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    path: Path
+    size_bytes: int
+    tables: dict[str, int]  # table name → row count in the copy
+
+
+# --------------------------------------------------------------------------------------------
+# Paths and URLs
+
+
+def is_postgres_url(db: str | os.PathLike[str]) -> bool:
+    return str(db).startswith(("postgresql:", "postgresql+", "postgres:"))
+
+
+def sqlite_path(db: str | os.PathLike[str]) -> Path:
+    """The file path of an SQLite database given as a path or an ``sqlite:///`` URL."""
+    text = str(db)
+    if text.startswith("sqlite:///"):
+        text = text[len("sqlite:///") :]
+    return Path(text)
+
+
+def backup_dir_for(db: str | os.PathLike[str]) -> Path:
+    """Where automatic backups of ``db`` live: ``<db>.backups`` beside an SQLite file."""
+    path = sqlite_path(db)
+    return path.with_name(path.name + ".backups")
+
+
+def _stamp(now: dt.datetime) -> str:
+    return now.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _parse_stamp(text: str) -> dt.datetime:
+    fmt = "%Y%m%dT%H%M%S%fZ" if len(text) > 16 else "%Y%m%dT%H%M%SZ"
+    return dt.datetime.strptime(text, fmt).replace(tzinfo=dt.UTC)
+
+
+# --------------------------------------------------------------------------------------------
+# SQLite online backups
+
+
+def _connect_existing(path: Path) -> sqlite3.Connection:
+    if not path.exists():
+        raise BackupError(f"database file not found: {path}")
+    # read-write mode on purpose: a read-only connection cannot open a WAL database whose
+    # -shm file is missing; the backup only reads.
+    return sqlite3.connect(path, timeout=30)
+
+
+def _check_integrity(con: sqlite3.Connection, what: str) -> None:
+    try:
+        rows = con.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{what} is not a readable SQLite database ({exc})") from exc
+    if rows != [("ok",)]:
+        first = rows[0][0] if rows else "no answer"
+        raise BackupError(f"{what} failed the integrity check: {first}")
+
+
+def _table_counts(con: sqlite3.Connection) -> dict[str, int]:
+    names = [
+        r[0]
+        for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def _private_tempfile(directory: Path, prefix: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=directory)
+    os.close(fd)
+    os.chmod(name, 0o600)
+    return Path(name)
+
+
+def backup_sqlite(db: str | os.PathLike[str], dest: str | os.PathLike[str]) -> BackupInfo:
+    """Copy the SQLite database ``db`` to ``dest`` with the online backup API.
+
+    The copy is a single self-contained file (rollback-journal mode, no ``-wal`` beside it),
+    integrity-checked, owner-only, and appears under ``dest`` only when complete.
+    """
+    src_path = sqlite_path(db)
+    dest_path = Path(dest)
+    if dest_path.resolve() == src_path.resolve():
+        raise BackupError("the backup file must not be the database itself")
+    tmp = _private_tempfile(dest_path.parent, "." + dest_path.name + ".")
+    try:
+        src = _connect_existing(src_path)
+        try:
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+                out.execute("PRAGMA journal_mode=DELETE")
+                _check_integrity(out, f"the new backup {dest_path}")
+                tables = _table_counts(out)
+            finally:
+                out.close()
+        finally:
+            src.close()
+        os.replace(tmp, dest_path)
+    except sqlite3.Error as exc:
+        raise BackupError(f"backup of {src_path} failed: {exc}") from exc
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_dir(dest_path.parent)
+    return BackupInfo(dest_path, dest_path.stat().st_size, tables)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def list_backups(db: str | os.PathLike[str]) -> list[tuple[dt.datetime, str, Path]]:
+    """Automatic backups of ``db``, oldest first: (UTC time, reason, path)."""
+    folder = backup_dir_for(db)
+    stem = sqlite_path(db).name
+    found = []
+    if folder.is_dir():
+        for p in folder.iterdir():
+            m = _NAME_RE.search(p.name)
+            if m and p.name.startswith(stem + "-") and len(p.name) == len(stem) + len(m.group(0)):
+                found.append((_parse_stamp(m.group(1)), m.group(2), p))
+    return sorted(found)
+
+
+def rotate_backup(
+    db: str | os.PathLike[str],
+    reason: str = "close",
+    keep: int = DEFAULT_KEEP,
+    now: dt.datetime | None = None,
+) -> Path:
+    """Take an automatic backup of ``db`` into ``<db>.backups/`` and keep the newest ``keep``."""
+    if keep < 1:
+        raise BackupError("keep must be at least 1")
+    if not re.fullmatch(r"[a-z-]+", reason):
+        raise BackupError(f"invalid backup reason {reason!r}")
+    now = now or dt.datetime.now(dt.UTC)
+    folder = backup_dir_for(db)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    dest = folder / f"{sqlite_path(db).name}-{_stamp(now)}-{reason}{BACKUP_SUFFIX}"
+    backup_sqlite(db, dest)
+    existing = list_backups(db)
+    for _, _, old in existing[: max(0, len(existing) - keep)]:
+        old.unlink(missing_ok=True)
+    return dest
+
+
+def backup_if_due(
+    db: str | os.PathLike[str], keep: int = DEFAULT_KEEP, now: dt.datetime | None = None
+) -> Path | None:
+    """The daily backup: taken when no automatic backup exists for today's UTC date."""
+    now = now or dt.datetime.now(dt.UTC)
+    today = now.astimezone(dt.UTC).date()
+    if any(ts.date() == today for ts, _, _ in list_backups(db)):
+        return None
+    return rotate_backup(db, "daily", keep, now)
+
+
+def restore_sqlite(backup: str | os.PathLike[str], db: str | os.PathLike[str]) -> BackupInfo:
+    """Replace the content of the SQLite database ``db`` with ``backup`` (checked first).
+
+    The current content is saved first as an automatic backup (reason ``pre-restore``). The
+    copy goes through the backup API into the target connection, so a WAL database stays
+    consistent and no other file is left behind. No other program may use ``db`` meanwhile.
+    """
+    src_path = Path(backup)
+    dest_path = sqlite_path(db)
+    src = _connect_existing(src_path)
+    try:
+        _check_integrity(src, f"backup file {src_path}")
+        tables = _table_counts(src)
+        if dest_path.exists():
+            rotate_backup(dest_path, "pre-restore", keep=DEFAULT_KEEP)
+        else:
+            dest_path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(dest_path, os.O_CREAT | os.O_WRONLY, 0o600)
+            os.close(fd)
+        out = sqlite3.connect(dest_path, timeout=30)
+        try:
+            src.backup(out)
+            out.execute("PRAGMA journal_mode=WAL")
+            _check_integrity(out, f"restored database {dest_path}")
+        except sqlite3.OperationalError as exc:
+            raise BackupError(
+                f"cannot restore into {dest_path}: {exc} (close every program using it)"
+            ) from exc
+        finally:
+            out.close()
+    finally:
+        src.close()
+    return BackupInfo(dest_path, dest_path.stat().st_size, tables)
+
+
+# --------------------------------------------------------------------------------------------
+# Logical copies (PostgreSQL ↔ SQLite-format backup file) through SQLAlchemy
+
+
+def _metadata_for(engine):
+    """The store's own table definitions if available, else reflected from ``engine``."""
+    import sqlalchemy as sa
+
+    try:
+        from store.schema import metadata as store_metadata  # the store core's schema
+    except ImportError:
+        store_metadata = None
+    reflected = sa.MetaData()
+    reflected.reflect(engine)
+    if store_metadata is not None and set(store_metadata.tables) <= set(reflected.tables):
+        extra = [t for t in reflected.tables if t not in store_metadata.tables]
+        meta = sa.MetaData()
+        for t in store_metadata.sorted_tables:
+            t.to_metadata(meta)
+        for name in extra:  # e.g. alembic_version
+            _generic_copy(reflected.tables[name], meta)
+        return meta
+    meta = sa.MetaData()
+    for t in reflected.sorted_tables:
+        _generic_copy(t, meta)
+    return meta
+
+
+def _generic_copy(table, meta):
+    import sqlalchemy as sa
+
+    cols = []
+    for c in table.columns:
+        try:
+            typ = c.type.as_generic()
+        except NotImplementedError:
+            typ = sa.Text()
+        cols.append(sa.Column(c.name, typ, primary_key=c.primary_key, nullable=c.nullable))
+    return sa.Table(table.name, meta, *cols)
+
+
+def _ordered_rows(conn, table) -> Iterable:
+    import sqlalchemy as sa
+
+    order = list(table.primary_key.columns) or list(table.columns)
+    result = conn.execution_options(stream_results=True).execute(sa.select(table).order_by(*order))
+    while True:
+        chunk = result.fetchmany(_BATCH)
+        if not chunk:
+            break
+        yield [dict(r._mapping) for r in chunk]
+
+
+def logical_copy(src_url: str, dest_url: str, *, require_empty_target: bool = True) -> dict:
+    """Copy every table and row of ``src_url`` into ``dest_url`` (same table names), in one
+    target transaction; returns {table: rows}. Missing tables are created in the target."""
+    import sqlalchemy as sa
+
+    src_engine = sa.create_engine(src_url)
+    dest_engine = sa.create_engine(dest_url)
+    counts: dict[str, int] = {}
+    try:
+        meta = _metadata_for(src_engine)
+        dest_meta = sa.MetaData()
+        dest_meta.reflect(dest_engine)
+        with src_engine.connect() as src, dest_engine.begin() as dest:
+            if src.dialect.name == "postgresql":
+                src.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            meta.create_all(dest, checkfirst=True)
+            if require_empty_target:
+                for t in meta.sorted_tables:
+                    if t.name in dest_meta.tables and t.name != "alembic_version":
+                        n = dest.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+                        if n:
+                            raise BackupError(
+                                f"restore target is not empty: table {t.name} has {n} rows; "
+                                "restore into a new, empty database"
+                            )
+                if "alembic_version" in dest_meta.tables:
+                    dest.execute(sa.delete(meta.tables["alembic_version"]))
+            for t in meta.sorted_tables:
+                n = 0
+                for batch in _ordered_rows(src, t):
+                    dest.execute(t.insert(), batch)
+                    n += len(batch)
+                counts[t.name] = n
+            if dest.dialect.name == "postgresql":
+                _reset_sequences(dest, meta)
+    except sa.exc.SQLAlchemyError as exc:
+        raise BackupError(f"logical copy failed: {str(exc).splitlines()[0]}") from exc
+    finally:
+        src_engine.dispose()
+        dest_engine.dispose()
+    return counts
+
+
+def _reset_sequences(conn, meta) -> None:
+    """After inserting explicit ids, move each serial/identity sequence past the largest id."""
+    import sqlalchemy as sa
+
+    for t in meta.sorted_tables:
+        for c in t.primary_key.columns:
+            seq = conn.execute(
+                sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": t.name, "c": c.name}
+            ).scalar()
+            if seq:
+                conn.execute(
+                    sa.text(
+                        f'SELECT setval(:s, COALESCE((SELECT max("{c.name}") FROM "{t.name}"), 0)'
+                        " + 1, false)"
+                    ),
+                    {"s": seq},
+                )
+
+
+def backup_postgres(url: str, dest: str | os.PathLike[str]) -> BackupInfo:
+    dest_path = Path(dest)
+    tmp = _private_tempfile(dest_path.parent, "." + dest_path.name + ".")
+    tmp.unlink()
+    try:
+        logical_copy(url, f"sqlite:///{tmp}", require_empty_target=False)
+        con = sqlite3.connect(tmp)
+        try:
+            _check_integrity(con, f"the new backup {dest_path}")
+            tables = _table_counts(con)
+        finally:
+            con.close()
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, dest_path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return BackupInfo(dest_path, dest_path.stat().st_size, tables)
+
+
+def restore_postgres(backup: str | os.PathLike[str], url: str) -> BackupInfo:
+    src_path = Path(backup)
+    con = _connect_existing(src_path)
+    try:
+        _check_integrity(con, f"backup file {src_path}")
+    finally:
+        con.close()
+    tables = logical_copy(f"sqlite:///{src_path}", url, require_empty_target=True)
+    return BackupInfo(src_path, src_path.stat().st_size, tables)
+
+
+# --------------------------------------------------------------------------------------------
+# One entry point per direction, whatever the engine
+
+
+def backup(db: str | os.PathLike[str], dest: str | os.PathLike[str]) -> BackupInfo:
+    """Back up ``db`` (an SQLite path or a PostgreSQL URL) into the SQLite-format file ``dest``."""
+    if is_postgres_url(db):
+        return backup_postgres(str(db), dest)
+    return backup_sqlite(db, dest)
+
+
+def restore(backup_file: str | os.PathLike[str], db: str | os.PathLike[str]) -> BackupInfo:
+    """Restore ``backup_file`` into ``db`` (an SQLite path or an empty PostgreSQL database)."""
+    if not Path(backup_file).is_file():
+        raise BackupError(f"backup file not found: {backup_file}")
+    if is_postgres_url(db):
+        return restore_postgres(backup_file, str(db))
+    return restore_sqlite(backup_file, db)
