@@ -177,6 +177,8 @@ def raw_entry(item: Item, value: float) -> object:
         return f"{m // 60:02d}:{m % 60:02d}"
     if item.type in (ItemType.INTEGER, ItemType.CODED):
         return int(value)
+    if item.type is ItemType.CENSORED:  # a laboratory result as reported (text)
+        return f"{value:.{item.decimals}f}"
     return float(value)
 
 
