@@ -1,0 +1,93 @@
+"""What SPSS and Stata files share: numeric columns carrying missing-data codes in the value.
+
+DESIGN.md "Missing data": reasons are exported as SPSS user-missing values
+(``MissingCode.numeric_code``) and Stata extended missing values (``.a``–``.e``,
+``MissingCode.stata_letter``) in the numeric column itself; text variables keep their
+``<var>_status`` column (string user-missing cannot hold five codes). Value labels come from the
+declared choices (reference/edc.md §3.3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from reports.codebook import column_choices, column_missing_codes
+from reports.export_frame import STATUS_SUFFIX, Column, ExportTable, is_blank
+from scoring.model import MissingCode
+
+
+def labelled_columns(table: ExportTable) -> list[Column]:
+    """The columns of a labelled file: status columns only for text variables."""
+    by_name = {c.name: c for c in table.columns}
+    out = []
+    for c in table.columns:
+        if c.kind == "status":
+            base = c.name[: -len(STATUS_SUFFIX)] if c.visit is None else None
+            owner = by_name.get(base) if base else _owner(c, by_name)
+            if owner is not None and owner.is_numeric:
+                continue
+        out.append(c)
+    return out
+
+
+def _owner(status: Column, by_name: dict[str, Column]) -> Column | None:
+    # wide: "<var>_status_<visit>" belongs to "<var>_<visit>"
+    return by_name.get(f"{status.variable}_{status.visit}")
+
+
+def status_column_name(col: Column) -> str:
+    if col.visit is None:
+        return col.name + STATUS_SUFFIX
+    return f"{col.variable}{STATUS_SUFFIX}_{col.visit}"
+
+
+def coded_values(
+    table: ExportTable, col: Column, encode: Callable[[MissingCode], object]
+) -> tuple[pd.Series, set[MissingCode]]:
+    """The numeric column with ``encode(code)`` where the value is absent and a code is set."""
+    values = table.data[col.name].to_numpy(dtype="float64")
+    st_name = status_column_name(col)
+    if st_name not in table.data.columns:
+        return pd.Series(values), set()
+    status = table.data[st_name].tolist()
+    used: set[MissingCode] = set()
+    obj = None
+    for i, s in enumerate(status):
+        if is_blank(s) or values[i] == values[i]:
+            continue
+        code = MissingCode(s)
+        used.add(code)
+        if obj is None:
+            obj = values.astype(object)
+        obj[i] = encode(code)
+    return pd.Series(values if obj is None else obj), used
+
+
+def check_no_collision(table: ExportTable, col: Column) -> None:
+    """A real value equal to a user-missing code would be read as missing: refuse to write."""
+    codes = column_missing_codes(col)
+    if not codes:
+        return
+    arr = table.data[col.name].to_numpy(dtype="float64")
+    hit = np.isin(arr, [c.numeric_code for c in codes])
+    if hit.any():
+        row = int(np.argmax(hit)) + 1
+        raise ValueError(
+            f"{col.name}: value {arr[row - 1]:g} in data row {row} equals a user-missing code; "
+            "it cannot be exported as SPSS without being read as missing"
+        )
+
+
+def value_labels(col: Column) -> dict[int, str]:
+    return {c.code: f"{c.en} / {c.zh}" for c in column_choices(col)}
+
+
+def text_values(table: ExportTable, col: Column) -> pd.Series:
+    return pd.Series(["" if is_blank(v) else str(v) for v in table.data[col.name].tolist()])
+
+
+def date_values(table: ExportTable, col: Column) -> pd.Series:
+    return pd.Series(pd.to_datetime(table.data[col.name]).to_numpy(dtype="datetime64[ns]"))
