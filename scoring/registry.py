@@ -7,10 +7,17 @@ tuple; an instrument fact written anywhere else is a bug.
 from __future__ import annotations
 
 from scoring.engine import order_instruments
+from scoring.eq5d import INSTRUMENTS as EQ_INSTRUMENTS
 from scoring.model import Instrument, Item, Score
+from scoring.psqi import INSTRUMENT as PSQI
+from scoring.sf36 import INSTRUMENT as SF36
 
 # Each module declares exactly one ``INSTRUMENT`` (or ``INSTRUMENTS``); add new ones here.
-_DECLARED: list[Instrument] = []
+_DECLARED: list[Instrument] = [
+    SF36,
+    PSQI,
+    *EQ_INSTRUMENTS,
+]
 
 INSTRUMENTS: tuple[Instrument, ...] = order_instruments(_DECLARED)
 BY_KEY: dict[str, Instrument] = {i.key: i for i in INSTRUMENTS}
