@@ -31,7 +31,6 @@ import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -257,103 +256,77 @@ def restore_sqlite(backup: str | os.PathLike[str], db: str | os.PathLike[str]) -
 # Logical copies (PostgreSQL ↔ SQLite-format backup file) through SQLAlchemy
 
 
-def _metadata_for(engine):
-    """The store's own table definitions if available, else reflected from ``engine``."""
+def _sqlite_file_engine(path: Path):
+    """A plain engine on an SQLite file (no WAL: the backup is one self-contained file)."""
     import sqlalchemy as sa
 
-    try:
-        from store.schema import metadata as store_metadata  # the store core's schema
-    except ImportError:
-        store_metadata = None
-    reflected = sa.MetaData()
-    reflected.reflect(engine)
-    if store_metadata is not None and set(store_metadata.tables) <= set(reflected.tables):
-        extra = [t for t in reflected.tables if t not in store_metadata.tables]
-        meta = sa.MetaData()
-        for t in store_metadata.sorted_tables:
-            t.to_metadata(meta)
-        for name in extra:  # e.g. alembic_version
-            _generic_copy(reflected.tables[name], meta)
-        return meta
-    meta = sa.MetaData()
-    for t in reflected.sorted_tables:
-        _generic_copy(t, meta)
-    return meta
+    return sa.create_engine(f"sqlite:///{path}")
 
 
-def _generic_copy(table, meta):
+def _revision(engine) -> str | None:
+    from store.migrations import current_revision
+
+    with engine.connect() as conn:
+        return current_revision(conn)
+
+
+def _data_tables(src_engine, dest_engine):
+    """The store's tables present in both databases, parents first, with their common columns
+    (a file at an older revision lacks newer columns)."""
     import sqlalchemy as sa
 
-    cols = []
-    for c in table.columns:
-        try:
-            typ = c.type.as_generic()
-        except NotImplementedError:
-            typ = sa.Text()
-        cols.append(sa.Column(c.name, typ, primary_key=c.primary_key, nullable=c.nullable))
-    return sa.Table(table.name, meta, *cols)
+    from store.schema import metadata
+
+    have_src = sa.inspect(src_engine)
+    have_dest = sa.inspect(dest_engine)
+    out = []
+    for table in metadata.sorted_tables:
+        if not (have_src.has_table(table.name) and have_dest.has_table(table.name)):
+            continue
+        src_cols = {c["name"] for c in have_src.get_columns(table.name)}
+        dest_cols = {c["name"] for c in have_dest.get_columns(table.name)}
+        cols = [c for c in table.columns if c.name in src_cols and c.name in dest_cols]
+        out.append((table, cols))
+    return out
 
 
-def _ordered_rows(conn, table) -> Iterable:
+def _copy_rows(src_engine, dest_engine, *, require_empty_target: bool) -> dict[str, int]:
+    """Copy every row of every store table, in primary-key order, in one target transaction."""
     import sqlalchemy as sa
 
-    order = list(table.primary_key.columns) or list(table.columns)
-    result = conn.execution_options(stream_results=True).execute(sa.select(table).order_by(*order))
-    while True:
-        chunk = result.fetchmany(_BATCH)
-        if not chunk:
-            break
-        yield [dict(r._mapping) for r in chunk]
-
-
-def logical_copy(src_url: str, dest_url: str, *, require_empty_target: bool = True) -> dict:
-    """Copy every table and row of ``src_url`` into ``dest_url`` (same table names), in one
-    target transaction; returns {table: rows}. Missing tables are created in the target."""
-    import sqlalchemy as sa
-
-    src_engine = sa.create_engine(src_url)
-    dest_engine = sa.create_engine(dest_url)
+    tables = _data_tables(src_engine, dest_engine)
     counts: dict[str, int] = {}
-    try:
-        meta = _metadata_for(src_engine)
-        dest_meta = sa.MetaData()
-        dest_meta.reflect(dest_engine)
-        with src_engine.connect() as src, dest_engine.begin() as dest:
-            if src.dialect.name == "postgresql":
-                src.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            meta.create_all(dest, checkfirst=True)
-            if require_empty_target:
-                for t in meta.sorted_tables:
-                    if t.name in dest_meta.tables and t.name != "alembic_version":
-                        n = dest.execute(sa.select(sa.func.count()).select_from(t)).scalar()
-                        if n:
-                            raise BackupError(
-                                f"restore target is not empty: table {t.name} has {n} rows; "
-                                "restore into a new, empty database"
-                            )
-                if "alembic_version" in dest_meta.tables:
-                    dest.execute(sa.delete(meta.tables["alembic_version"]))
-            for t in meta.sorted_tables:
-                n = 0
-                for batch in _ordered_rows(src, t):
-                    dest.execute(t.insert(), batch)
-                    n += len(batch)
-                counts[t.name] = n
-            if dest.dialect.name == "postgresql":
-                _reset_sequences(dest, meta)
-    except sa.exc.SQLAlchemyError as exc:
-        raise BackupError(f"logical copy failed: {str(exc).splitlines()[0]}") from exc
-    finally:
-        src_engine.dispose()
-        dest_engine.dispose()
+    with src_engine.connect() as src, dest_engine.begin() as dest:
+        if src.dialect.name == "postgresql":  # one consistent snapshot of every table
+            src.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        if require_empty_target:
+            for table, _ in tables:
+                n = dest.execute(sa.select(sa.func.count()).select_from(table)).scalar()
+                if n:
+                    raise BackupError(
+                        f"restore target is not empty (table {table.name} has {n} rows); "
+                        "restore into a new, empty database"
+                    )
+        for table, cols in tables:
+            order = list(table.primary_key.columns) or cols
+            result = src.execution_options(yield_per=_BATCH).execute(
+                sa.select(*cols).order_by(*order)
+            )
+            n = 0
+            for chunk in result.partitions(_BATCH):
+                dest.execute(sa.insert(table), [dict(r._mapping) for r in chunk])
+                n += len(chunk)
+            counts[table.name] = n
+        if dest.dialect.name == "postgresql":
+            _reset_sequences(dest, [t for t, _ in tables])
     return counts
 
 
-def _reset_sequences(conn, meta) -> None:
+def _reset_sequences(conn, tables) -> None:
     """After inserting explicit ids, move each serial/identity sequence past the largest id."""
     import sqlalchemy as sa
 
-    for t in meta.sorted_tables:
+    for t in tables:
         for c in t.primary_key.columns:
             seq = conn.execute(
                 sa.text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": t.name, "c": c.name}
@@ -369,11 +342,24 @@ def _reset_sequences(conn, meta) -> None:
 
 
 def backup_postgres(url: str, dest: str | os.PathLike[str]) -> BackupInfo:
+    """Logical copy of a PostgreSQL study into an SQLite-format file: the file is created by the
+    same migrations (same revision, triggers included) and then filled table by table."""
+    import sqlalchemy as sa
+
+    from store.connection import open_postgres
+    from store.migrations import upgrade
+
     dest_path = Path(dest)
     tmp = _private_tempfile(dest_path.parent, "." + dest_path.name + ".")
-    tmp.unlink()
+    src_engine = open_postgres(url)
+    dest_engine = _sqlite_file_engine(tmp)
     try:
-        logical_copy(url, f"sqlite:///{tmp}", require_empty_target=False)
+        revision = _revision(src_engine)
+        if revision is None:
+            raise BackupError(f"{url.split('@')[-1]} holds no OutcomeDesk study (no schema)")
+        upgrade(dest_engine, revision)
+        _copy_rows(src_engine, dest_engine, require_empty_target=True)
+        dest_engine.dispose()
         con = sqlite3.connect(tmp)
         try:
             _check_integrity(con, f"the new backup {dest_path}")
@@ -382,19 +368,49 @@ def backup_postgres(url: str, dest: str | os.PathLike[str]) -> BackupInfo:
             con.close()
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest_path)
+    except sa.exc.SQLAlchemyError as exc:
+        raise BackupError(f"backup failed: {str(exc).splitlines()[0]}") from exc
     finally:
+        src_engine.dispose()
+        dest_engine.dispose()
         tmp.unlink(missing_ok=True)
     return BackupInfo(dest_path, dest_path.stat().st_size, tables)
 
 
 def restore_postgres(backup: str | os.PathLike[str], url: str) -> BackupInfo:
+    """Fill an empty PostgreSQL database (no schema, or a freshly migrated one without rows)
+    from a backup file, in one transaction; the schema is migrated to the backup's revision."""
+    import sqlalchemy as sa
+
+    from store.connection import open_postgres
+    from store.migrations import upgrade
+
     src_path = Path(backup)
     con = _connect_existing(src_path)
     try:
         _check_integrity(con, f"backup file {src_path}")
     finally:
         con.close()
-    tables = logical_copy(f"sqlite:///{src_path}", url, require_empty_target=True)
+    src_engine = _sqlite_file_engine(src_path)
+    dest_engine = open_postgres(url)
+    try:
+        revision = _revision(src_engine)
+        if revision is None:
+            raise BackupError(f"{src_path} is not an OutcomeDesk backup (no schema revision)")
+        target_rev = _revision(dest_engine)
+        if target_rev is None:
+            upgrade(dest_engine, revision)
+        elif target_rev != revision:
+            raise BackupError(
+                f"the target database is at schema revision {target_rev}, the backup at "
+                f"{revision}; restore into a new, empty database"
+            )
+        tables = _copy_rows(src_engine, dest_engine, require_empty_target=True)
+    except sa.exc.SQLAlchemyError as exc:
+        raise BackupError(f"restore failed: {str(exc).splitlines()[0]}") from exc
+    finally:
+        src_engine.dispose()
+        dest_engine.dispose()
     return BackupInfo(src_path, src_path.stat().st_size, tables)
 
 
