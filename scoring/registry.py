@@ -6,17 +6,27 @@ tuple; an instrument fact written anywhere else is a bug.
 
 from __future__ import annotations
 
+from scoring.cytokines import INSTRUMENT as CYTOKINES
 from scoring.engine import order_instruments
 from scoring.eq5d import INSTRUMENTS as EQ_INSTRUMENTS
+from scoring.fried import INSTRUMENT as FRIED
 from scoring.model import Instrument, Item, Score
+from scoring.participant import INSTRUMENT as PARTICIPANT
+from scoring.physical import INSTRUMENTS as PHYSICAL
 from scoring.psqi import INSTRUMENT as PSQI
 from scoring.sf36 import INSTRUMENT as SF36
+from scoring.sppb import INSTRUMENT as SPPB
 
 # Each module declares exactly one ``INSTRUMENT`` (or ``INSTRUMENTS``); add new ones here.
 _DECLARED: list[Instrument] = [
     SF36,
     PSQI,
     *EQ_INSTRUMENTS,
+    PARTICIPANT,
+    *PHYSICAL,
+    SPPB,
+    FRIED,
+    CYTOKINES,
 ]
 
 INSTRUMENTS: tuple[Instrument, ...] = order_instruments(_DECLARED)

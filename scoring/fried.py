@@ -1,0 +1,382 @@
+"""Fried frailty phenotype (Fried et al., J Gerontol A 2001;56:M146) and the model trial's
+eligibility (aged 60–80, Fried score 1–4; NCT04314011).
+
+Entered 0/1: unintentional weight loss, exhaustion (CES-D items), low activity (MLTA), as judged
+by the assessor. Derived (physical.md §7):
+
+* Slowness, rule A (default): the CHS 15 ft (4.572 m) cut-offs as equivalent 4 m times, compared
+  exactly on the time in 0.01 s: men ≤ 173 cm and women ≤ 159 cm slow when t × 4.572 ≥ 28
+  (t ≥ 6.124 s), taller participants when t × 4.572 ≥ 24 (t ≥ 5.249 s). Height is read as
+  entered (173.0 is "≤ 173", 173.1 is taller).
+* Weakness: grip ≤ the sex- and BMI-specific cut-off. Table ``CHS`` (Fried 2001) or ``CHARLS``
+  (Wu, J Gerontol A 2018). BMI stratum reading (project decision): BMI is rounded half up to one
+  decimal, as the tables are printed, and each stratum includes its printed upper bound; so with
+  CHS men BMI 24.04 → 24.0 → "≤ 24", 24.05 → 24.1 → "24.1–26". The CHS men 26.1–28 cut-off is
+  30 kg (PMC8934156 prints 31, a transcription error).
+* "Unable" (``UN``) on every walk or grip trial counts as positive when
+  ``ScoringSettings.fried_unable_positive`` (default), otherwise as missing.
+
+Score = number of positive criteria (0–5): 0 robust, 1–2 pre-frail, ≥ 3 frail. With missing
+criteria: ≥ 3 positive → frail; if the missing criteria could change the category →
+indeterminate; the score itself is then missing. Nothing is imputed. A criterion that can be
+decided without the missing input (e.g. a 4 m time ≥ 6.13 s is slow at any height) is decided.
+The phenotype is not assessed (all scores missing) when none of the three entered criteria has a
+value or a missing-data code.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scoring.model import (
+    QUESTIONNAIRE_MISSING,
+    Choice,
+    Instrument,
+    Item,
+    ItemType,
+    Level,
+    Rule,
+    Score,
+    ScoringSettings,
+)
+from scoring.participant import ELIGIBLE_AGE, FEMALE, MALE
+from scoring.physical import GRIP_TRIALS, WALK_TRIALS, centiseconds, column, status_any
+
+SRC_FRIED = "Fried et al., J Gerontol A 2001;56:M146"
+SRC_ELIGIBILITY = "model trial eligibility, Fried score 1–4 (NCT04314011)"
+ENTERED = ("fried_weightloss", "fried_exhaustion", "fried_activity")
+CRITERIA = ("fried_weightloss", "fried_exhaustion", "fried_activity", "fried_slowness",
+            "fried_weakness")  # fmt: skip
+ELIGIBLE_SCORE = (1, 4)
+
+# Slowness rule A: 15 ft = 4.572 m; slow when 4 m time × 4.572 ≥ 4 × 7 (short) or 4 × 6 (tall).
+# In hundredths of a second: cs × 4572 ≥ 2 800 000 / 2 400 000.
+FT15_MM = 4572
+SLOW_SHORT_CS_MM = 28 * 100 * 1000
+SLOW_TALL_CS_MM = 24 * 100 * 1000
+TALL_ABOVE_CM = {MALE: 173.0, FEMALE: 159.0}
+
+# Weakness: (inclusive upper bound of the BMI stratum, grip cut-off kg: weak when grip ≤ cut-off)
+WEAKNESS_TABLES: dict[str, dict[int, tuple[tuple[float, float], ...]]] = {
+    "CHS": {  # Fried 2001, Table (CHS)
+        MALE: ((24.0, 29.0), (26.0, 30.0), (28.0, 30.0), (np.inf, 32.0)),
+        FEMALE: ((23.0, 17.0), (26.0, 17.3), (29.0, 18.0), (np.inf, 21.0)),
+    },
+    "CHARLS": {  # Wu et al., J Gerontol A 2018 (lowest 20 %, CHARLS)
+        MALE: ((20.6, 25.2), (23.2, 28.5), (25.9, 30.0), (np.inf, 30.0)),
+        FEMALE: ((20.0, 15.0), (22.1, 17.5), (24.8, 17.5), (np.inf, 20.0)),
+    },
+}
+
+ROBUST, PRE_FRAIL, FRAIL, INDETERMINATE = 0, 1, 2, 9
+CATEGORY_CHOICES = (
+    Choice(ROBUST, "robust", "无衰弱"),
+    Choice(PRE_FRAIL, "pre-frail", "衰弱前期"),
+    Choice(FRAIL, "frail", "衰弱"),
+    Choice(INDETERMINATE, "indeterminate (missing criteria)", "无法判定（标准缺失）"),
+)
+_YES_NO = (Choice(0, "no", "否"), Choice(1, "yes", "是"))
+
+
+def _entered(name: str, en: str, zh: str) -> Item:
+    return Item(
+        name,
+        en,
+        zh,
+        ItemType.CODED,
+        choices=_YES_NO,
+        missing=QUESTIONNAIRE_MISSING,
+        section="Fried phenotype",
+    )
+
+
+ITEMS = (
+    _entered(
+        "fried_weightloss",
+        "Unintentional weight loss > 4.5 kg (10 lb) in the past year",
+        "过去一年非故意体重下降超过4.5公斤",
+    ),
+    _entered(
+        "fried_exhaustion",
+        "Exhaustion (CES-D 'everything an effort' or 'could not get going' on ≥ 3 days a week)",
+        "疲乏（CES-D“做任何事都费力”或“无法开始行动”每周 ≥ 3天）",
+    ),
+    _entered(
+        "fried_activity",
+        "Low physical activity (men < 383, women < 270 kcal/week)",
+        "体力活动低（男 < 383、女 < 270 千卡/周）",
+    ),
+)
+
+
+def _round_bmi(bmi: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", over="ignore"):
+        return np.floor(bmi * 10.0 + 0.5 + 1e-7) / 10.0
+
+
+def _agree(candidates: list[tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarray:
+    """Combine (possible, outcome) pairs: 1/0 when every possible case agrees, else NaN."""
+    any_pos = np.zeros(n, dtype=bool)
+    any_neg = np.zeros(n, dtype=bool)
+    for possible, outcome in candidates:
+        any_pos |= possible & outcome
+        any_neg |= possible & ~outcome
+    return np.where(any_pos & ~any_neg, 1.0, np.where(any_neg & ~any_pos, 0.0, np.nan))
+
+
+def slowness(
+    sex: np.ndarray, height_cm: np.ndarray, walk_s: np.ndarray, rule: str = "A"
+) -> np.ndarray:
+    """Fried slowness from the 4 m time by rule A (1 slow, 0 not, NaN undetermined)."""
+    if rule != "A":
+        raise ValueError(
+            f"Fried slowness rule {rule!r} is not computable at entry (only 'A', physical.md §7: "
+            "rule B needs the trial's baseline distribution; C and D are not Fried's rule)"
+        )
+    cs = centiseconds(walk_s)
+    timed = ~np.isnan(cs)
+    with np.errstate(invalid="ignore"):
+        slow_short = timed & (cs * FT15_MM >= SLOW_SHORT_CS_MM)
+        slow_tall = timed & (cs * FT15_MM >= SLOW_TALL_CS_MM)
+    cands = []
+    for sx in (MALE, FEMALE):
+        sex_possible = (sex == sx) | ~np.isin(sex, (MALE, FEMALE))
+        h_known = ~np.isnan(height_cm)
+        with np.errstate(invalid="ignore"):
+            tall = height_cm > TALL_ABOVE_CM[sx]
+        cands.append((timed & sex_possible & (~h_known | ~tall), slow_short))
+        cands.append((timed & sex_possible & (~h_known | tall), slow_tall))
+    return _agree(cands, len(cs))
+
+
+def weakness(sex: np.ndarray, bmi: np.ndarray, grip_kg: np.ndarray, table: str) -> np.ndarray:
+    """Fried weakness: grip ≤ the sex/BMI cut-off (1 weak, 0 not, NaN undetermined)."""
+    if table not in WEAKNESS_TABLES:
+        raise ValueError(f"unknown Fried weakness table {table!r} (CHS or CHARLS)")
+    b = _round_bmi(bmi)
+    b_known = ~np.isnan(b)
+    g_known = ~np.isnan(grip_kg)
+    cands = []
+    for sx, strata in WEAKNESS_TABLES[table].items():
+        sex_possible = (sex == sx) | ~np.isin(sex, (MALE, FEMALE))
+        lower = -np.inf
+        for upper, cut in strata:
+            with np.errstate(invalid="ignore"):
+                in_stratum = ~b_known | ((b > lower) & (b <= upper))
+                weak = grip_kg <= cut + 1e-9
+            cands.append((g_known & sex_possible & in_stratum, weak))
+            lower = upper
+    return _agree(cands, len(b))
+
+
+def _category(count: np.ndarray) -> np.ndarray:
+    return np.where(count >= 3, FRAIL, np.where(count >= 1, PRE_FRAIL, ROBUST)).astype(float)
+
+
+def score_fried(
+    values: pd.DataFrame, status: pd.DataFrame, settings: ScoringSettings
+) -> pd.DataFrame:
+    """The five criteria, score, category, eligibility and the rules used (see module doc)."""
+    idx = values.index
+    sex = column(values, "sex").to_numpy()
+    slow = slowness(
+        sex,
+        column(values, "height_cm").to_numpy(),
+        column(values, "walk4m_s").to_numpy(),
+        settings.fried_slowness_rule,
+    )
+    weak = weakness(
+        sex,
+        column(values, "bmi").to_numpy(),
+        column(values, "grip_kg").to_numpy(),
+        settings.fried_weakness_table,
+    )
+    if settings.fried_unable_positive:
+        walk_unable = np.isnan(column(values, "walk4m_s").to_numpy()) & status_any(
+            status, WALK_TRIALS
+        )
+        grip_unable = np.isnan(column(values, "grip_kg").to_numpy()) & status_any(
+            status, GRIP_TRIALS
+        )
+        slow = np.where(walk_unable, 1.0, slow)
+        weak = np.where(grip_unable, 1.0, weak)
+
+    crit = np.column_stack([column(values, n).to_numpy() for n in ENTERED] + [slow, weak])
+    known = ~np.isnan(crit)
+    positives = np.where(known, crit, 0.0).sum(axis=1)
+    missing = (~known).sum(axis=1)
+    lo_cat, hi_cat = _category(positives), _category(positives + missing)
+    category = np.where(lo_cat == hi_cat, lo_cat, float(INDETERMINATE))
+    score = np.where(missing == 0, positives, np.nan)
+
+    age = column(values, "age").to_numpy()
+    with np.errstate(invalid="ignore"):
+        age_ok = np.where(
+            np.isnan(age), np.nan, (age >= ELIGIBLE_AGE.low) & (age <= ELIGIBLE_AGE.high)
+        )
+    low, high = ELIGIBLE_SCORE
+    hi_count = positives + missing
+    score_ok = np.where(
+        (positives >= low) & (hi_count <= high),
+        1.0,
+        np.where((hi_count < low) | (positives > high), 0.0, np.nan),
+    )
+    eligible = np.where(
+        (age_ok == 0) | (score_ok == 0), 0.0, np.where((age_ok == 1) & (score_ok == 1), 1.0, np.nan)
+    )
+
+    assessed = np.zeros(len(idx), dtype=bool)
+    for n in ENTERED:
+        assessed |= ~np.isnan(column(values, n).to_numpy())
+        if n in status.columns:
+            assessed |= status[n].notna().to_numpy()
+    rules = (
+        f"slowness {settings.fried_slowness_rule} (4.572 m equivalent); weakness "
+        f"{settings.fried_weakness_table}, BMI rounded to 0.1; unable = "
+        f"{'positive' if settings.fried_unable_positive else 'missing'}"
+    )
+    out = pd.DataFrame(
+        {
+            "fried_slowness": slow,
+            "fried_weakness": weak,
+            "fried_score": score,
+            "fried_category": category,
+            "fried_eligible": eligible,
+        },
+        index=idx,
+    )
+    out.loc[~assessed, :] = np.nan
+    out["fried_rules"] = pd.Series(np.where(assessed, rules, None), index=idx, dtype=object)
+    return out
+
+
+def _is(code: int):
+    return lambda w, s: w["fried_category"] == code
+
+
+def _positives(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
+    crit = work.reindex(columns=list(CRITERIA)).apply(pd.to_numeric, errors="coerce")
+    pos = (crit == 1).sum(axis=1)
+    return pos.astype(int).astype(str) + "/5"
+
+
+_CATEGORY_MSG = {
+    PRE_FRAIL: ("pre-frail", "衰弱前期", "1–2"),
+    FRAIL: ("frail", "衰弱", "≥ 3"),
+}
+
+
+def _category_rule(code: int) -> Rule:
+    en, zh, limit = _CATEGORY_MSG[code]
+    return Rule(
+        f"fried.{en.replace('-', '_')}",
+        "fried_category",
+        Level.CLINICAL,
+        _is(code),
+        f"fried_category: {en} ({{detail}} criteria positive; {en} = {{limit}}; {{source}})",
+        f"Fried 衰弱表型：{zh}（{{detail}} 项阳性；{zh} = {{limit}} 项；{{source}}）",
+        limit=limit,
+        source=SRC_FRIED,
+        detail=_positives,
+    )
+
+
+INSTRUMENT = Instrument(
+    key="fried",
+    en="Fried frailty phenotype",
+    zh="Fried 衰弱表型",
+    version="fried/1",
+    items=ITEMS,
+    scores=(
+        Score(
+            "fried_slowness",
+            "Slowness",
+            "步速慢",
+            0,
+            1,
+            False,
+            "4 m time ≥ 6.124 s (≤ 173 cm men / ≤ 159 cm women) or ≥ 5.249 s (taller), rule A",
+            SRC_FRIED,
+            decimals=0,
+            choices=_YES_NO,
+        ),
+        Score(
+            "fried_weakness",
+            "Weakness",
+            "握力低",
+            0,
+            1,
+            False,
+            "grip ≤ sex- and BMI-specific cut-off (CHS table; BMI rounded to 0.1)",
+            SRC_FRIED,
+            decimals=0,
+            choices=_YES_NO,
+        ),
+        Score(
+            "fried_score",
+            "Fried score",
+            "Fried 评分",
+            0,
+            5,
+            False,
+            "number of positive criteria (missing if any criterion is missing)",
+            SRC_FRIED,
+            decimals=0,
+        ),
+        Score(
+            "fried_category",
+            "Fried category",
+            "Fried 分类",
+            None,
+            None,
+            False,
+            "0 robust, 1–2 pre-frail, ≥ 3 frail; indeterminate if missing criteria could change it",
+            SRC_FRIED,
+            decimals=0,
+            choices=CATEGORY_CHOICES,
+        ),
+        Score(
+            "fried_eligible",
+            "Eligible (age 60–80, Fried 1–4)",
+            "符合入选（60–80岁，Fried 1–4）",
+            0,
+            1,
+            None,
+            "age 60–80 and Fried score 1–4 (missing if undetermined)",
+            SRC_ELIGIBILITY,
+            decimals=0,
+            choices=_YES_NO,
+        ),
+        Score(
+            "fried_rules",
+            "Fried rules used",
+            "Fried 判定规则",
+            None,
+            None,
+            None,
+            "slowness rule, weakness table and BMI reading, unable handling",
+            "physical.md §7",
+            is_text=True,
+        ),
+    ),
+    scorer=score_fried,
+    source=SRC_FRIED,
+    requires=("participant", "walk4m", "grip"),
+    rules=(
+        _category_rule(PRE_FRAIL),
+        _category_rule(FRAIL),
+        Rule(
+            "fried.score_not_eligible",
+            "fried_score",
+            Level.WARNING,
+            lambda w, s: (
+                (w["fried_score"] < ELIGIBLE_SCORE[0]) | (w["fried_score"] > ELIGIBLE_SCORE[1])
+            ),
+            "fried_score: {value} is outside the trial's eligibility range ({limit}; {source})",
+            "Fried 评分：{value}，超出本试验入选范围（{limit}；{source}）",
+            limit=f"{ELIGIBLE_SCORE[0]}–{ELIGIBLE_SCORE[1]}",
+            source=SRC_ELIGIBILITY,
+        ),
+    ),
+)
