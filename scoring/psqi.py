@@ -337,9 +337,17 @@ def _bed_equals_rise(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series
     return pd.Series(bed == rise, index=work.index)  # NaN == NaN is False
 
 
+_CLOCK_TEXT = np.array(
+    [f"{m // 60:02d}:{m % 60:02d}" for m in range(MINUTES_PER_DAY)] + [""], dtype=object
+)
+
+
 def _clock_text(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
-    minutes = pd.Series(_col(work, "psqi_bedtime"), index=work.index)
-    return minutes.map(lambda m: "" if np.isnan(m) else f"{int(m) // 60:02d}:{int(m) % 60:02d}")
+    """The bedtime as HH:MM per row (vectorised lookup; "" when absent)."""
+    minutes = _col(work, "psqi_bedtime")
+    ok = ~np.isnan(minutes)
+    slot = np.where(ok, np.nan_to_num(minutes), MINUTES_PER_DAY).astype(np.int64)
+    return pd.Series(_CLOCK_TEXT[slot], index=work.index)
 
 
 def _efficiency_over_100(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
