@@ -27,11 +27,15 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from reports.fonts import FONT, register_fonts
 from reports.pdf_common import (
     FLAG_BG,
+    VISIT_STATUS,
     PrintContext,
     Styles,
     build_pdf,
+    esc,
     fmt_date,
     fmt_timestamp,
+    format_item,
+    format_number,
     grid_table,
     make_styles,
 )
@@ -47,7 +51,7 @@ CHARTS: tuple[tuple[str, ...], ...] = (
     ("eqvas",),
     ("psqi_global",),
     ("tug_s",),
-    ("gait_speed",),
+    ("gait_speed_ms",),
     ("grip_kg",),
     ("ftsst_s",),
 )
@@ -55,13 +59,6 @@ SERIES_COLOURS = (colors.HexColor("#1f77b4"), colors.HexColor("#2ca02c"))
 CUTOFF_COLOUR = colors.HexColor("#d62728")
 
 SEX = {"M": ("male", "男"), "F": ("female", "女")}
-VISIT_STATUS = {
-    "planned": ("planned", "计划中"),
-    "in_progress": ("in progress", "进行中"),
-    "complete": ("complete", "已完成"),
-    "missed": ("missed", "错过"),
-    "not_done": ("not done", "未做"),
-}
 LEVEL = {
     "error": ("error", "错误"),
     "warning": ("warning", "警告"),
@@ -83,25 +80,6 @@ def is_performance_test(inst: Instrument) -> bool:
 
 # --------------------------------------------------------------------------------------------
 # Formatting values from the declarations
-
-
-def format_number(value: float, decimals: int) -> str:
-    return f"{value:.{decimals}f}"
-
-
-def format_item(item: Item, value: object, status: object, lang: str) -> str:
-    if isinstance(status, str) and status:
-        return status
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if item.type is ItemType.CLOCK:
-        minutes = round(float(value))
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
-    if item.type is ItemType.TEXT:
-        return str(value)
-    if item.type is ItemType.CODED:
-        return str(int(value))
-    return format_number(float(value), item.decimals)
 
 
 def format_score(score: Score, value: object, lang: str) -> str:
@@ -153,12 +131,18 @@ class Cutoff:
 def clinical_cutoffs(
     variable: str, instruments: Sequence[Instrument], work: pd.DataFrame, settings
 ) -> list[Cutoff]:
-    """Cut-offs of the clinical rules attached to ``variable``, as their ``limit`` states them
-    for this participant's rows (sex- or age-specific limits give this person's value).
+    """Cut-offs of the clinical rules on ``variable`` that apply to this participant.
 
-    A clinical rule with no limit text exposes no number; it is not drawn.
+    The number is the one the rule's own ``limit`` states (sex- or setting-specific limits give
+    this person's value). Whether a rule applies (e.g. the women's grip cut-off for a woman, only
+    the active reference set) is asked of the rule itself: its test is run on the participant's
+    rows with ``variable`` set just below and just above the cut-off; a rule that fires for
+    neither does not concern this participant. A clinical rule without a number in its limit
+    exposes no cut-off and is not drawn.
     """
     out: list[Cutoff] = []
+    if work.empty:
+        return out
     for inst in instruments:
         for rule in inst.rules:
             if rule.variable != variable or rule.level is not Level.CLINICAL:
@@ -171,11 +155,26 @@ def clinical_cutoffs(
             )
             for text in texts:
                 m = _NUMBER.search(text)
-                if m:
-                    cut = Cutoff(float(m.group()), text, rule.id)
-                    if cut not in out:
-                        out.append(cut)
+                if not m:
+                    continue
+                cut = Cutoff(float(m.group()), text, rule.id)
+                if cut not in out and _rule_applies(rule, cut.value, work, settings):
+                    out.append(cut)
     return out
+
+
+def _rule_applies(rule, cut: float, work: pd.DataFrame, settings) -> bool:
+    delta = max(abs(cut) * 0.02, 0.01)
+    for probe in (cut - delta, cut + delta):
+        trial = work.copy()
+        trial[rule.variable] = probe
+        try:
+            fired = pd.Series(rule.test(trial, settings), index=trial.index).fillna(False)
+        except (KeyError, ValueError, TypeError):
+            return False
+        if bool(fired.astype(bool).any()):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -205,7 +204,7 @@ def _header(record: ParticipantRecord, ctx: PrintContext, st: Styles) -> list[Fl
     for i in range(0, len(cells), 2):
         row: list = []
         for label, value in cells[i : i + 2]:
-            row += [Paragraph(label, st.cell_head), Paragraph(_esc(value), st.cell)]
+            row += [Paragraph(label, st.cell_head), Paragraph(esc(value), st.cell)]
         while len(row) < 4:
             row.append("")
         rows.append(row)
@@ -220,14 +219,6 @@ def _header(record: ParticipantRecord, ctx: PrintContext, st: Styles) -> list[Fl
         ],
     )
     return [Paragraph(ctx.t("Participant report", "受试者报告"), st.title), table]
-
-
-def _esc(text: object) -> str:
-    return (
-        str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        if text is not None
-        else ""
-    )
 
 
 def _schedule(record: ParticipantRecord, ctx: PrintContext, st: Styles) -> list[Flowable]:
@@ -246,15 +237,15 @@ def _schedule(record: ParticipantRecord, ctx: PrintContext, st: Styles) -> list[
         status = _t(ctx, VISIT_STATUS.get(v.status), v.status)
         notes = [status]
         if v.status_reason:
-            notes.append(_esc(v.status_reason))
+            notes.append(esc(v.status_reason))
         if v.out_of_window:
             oow = ctx.t("out of window", "超出窗口期")
-            notes.append(f"{oow}: {_esc(v.out_of_window_reason or '')}".rstrip(": "))
+            notes.append(f"{oow}: {esc(v.out_of_window_reason or '')}".rstrip(": "))
             extra.append(("BACKGROUND", (3, r), (3, r), FLAG_BG["warning"]))
-        signed = f"{_esc(v.signed_by)} {fmt_timestamp(v.signed_at)}" if v.signed_by else "—"
+        signed = f"{esc(v.signed_by)} {fmt_timestamp(v.signed_at)}" if v.signed_by else "—"
         rows.append(
             [
-                Paragraph(f"{_esc(v.visit)} {_esc(v.label(ctx.lang))}", st.cell),
+                Paragraph(f"{esc(v.visit)} {esc(v.label(ctx.lang))}", st.cell),
                 fmt_date(v.target_date),
                 f"{fmt_date(v.window_start)} – {fmt_date(v.window_end)}",
                 fmt_date(v.actual_date),
@@ -297,7 +288,7 @@ def _instrument_tables(
     label_w, change_w = 50 * mm, 17 * mm
     col_w = (182 * mm - label_w - change_w) / max(n, 1)
     head = [Paragraph(ctx.t("Variable", "变量"), st.cell_head)]
-    head += [Paragraph(_esc(v.visit), st.cell_head) for v in record.visits]
+    head += [Paragraph(esc(v.visit), st.cell_head) for v in record.visits]
     head.append(Paragraph(ctx.t("Change from baseline", "较基线变化"), st.cell_small))
     out: list[Flowable] = [Paragraph(ctx.t("Results by visit", "各访视结果"), st.h1)]
     for inst in ev.instruments:
@@ -338,14 +329,14 @@ def _instrument_tables(
         rows: list[list] = [head]
         extra = [("ALIGN", (1, 1), (-1, -1), "RIGHT")]
         for r_i, (label, texts, keys, change) in enumerate(lines, start=1):
-            rows.append([Paragraph(_esc(label), st.cell), *texts, change])
+            rows.append([Paragraph(esc(label), st.cell), *texts, change])
             for c_i, key in enumerate(keys, start=1):
                 level = levels.get(key)
                 if level:
                     extra.append(("BACKGROUND", (c_i, r_i), (c_i, r_i), FLAG_BG[level]))
         name = inst.zh if ctx.lang == "zh" else inst.en
         table = grid_table(rows, [label_w, *([col_w] * n), change_w], extra=extra)
-        out.append(KeepTogether([Paragraph(_esc(name), st.h2), table]))
+        out.append(KeepTogether([Paragraph(esc(name), st.h2), table]))
     out.append(
         Paragraph(
             ctx.t(
@@ -594,7 +585,7 @@ def _flags(record: ParticipantRecord, ev: Evaluation, ctx: PrintContext, st: Sty
         conf = r["confirmation"]
         if conf is not None:
             state = (
-                f"{ctx.t('confirmed', '已确认')}: {_esc(conf.reason)} — {_esc(conf.confirmed_by)}"
+                f"{ctx.t('confirmed', '已确认')}: {esc(conf.reason)} — {esc(conf.confirmed_by)}"
                 f" {fmt_timestamp(conf.confirmed_at)}"
             )
         elif r["level"] == "clinical":
@@ -604,11 +595,11 @@ def _flags(record: ParticipantRecord, ev: Evaluation, ctx: PrintContext, st: Sty
         message = r["message_zh"] if ctx.lang == "zh" else r["message_en"]
         rows.append(
             [
-                _esc(r["visit"]),
-                Paragraph(_esc(r["variable"]), st.cell_small),
+                esc(r["visit"]),
+                Paragraph(esc(r["variable"]), st.cell_small),
                 _t(ctx, LEVEL.get(r["level"]), r["level"]),
-                Paragraph(_esc(r["value"]), st.cell_small),
-                Paragraph(f"<i>{_esc(r['rule'])}</i> {_esc(message)}", st.cell_small),
+                Paragraph(esc(r["value"]), st.cell_small),
+                Paragraph(f"<i>{esc(r['rule'])}</i> {esc(message)}", st.cell_small),
                 Paragraph(state, st.cell_small),
             ]
         )
@@ -633,10 +624,10 @@ def _signatures(record: ParticipantRecord, ctx: PrintContext, st: Styles) -> lis
         for v in signed:
             rows.append(
                 [
-                    _esc(v.visit),
-                    Paragraph(_esc(v.signed_by), st.cell),
+                    esc(v.visit),
+                    Paragraph(esc(v.signed_by), st.cell),
                     fmt_timestamp(v.signed_at),
-                    Paragraph(_esc(v.signature_meaning or ""), st.cell),
+                    Paragraph(esc(v.signature_meaning or ""), st.cell),
                 ]
             )
         out.append(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,7 @@ from reportlab.platypus.tables import Table
 
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 from reports.fonts import FONT, register_fonts
+from scoring.model import Item, ItemType
 
 rl_config.invariant = 1  # no creation date or random document ID: same data, same bytes
 
@@ -41,6 +43,15 @@ FLAG_BG = {
     "error": colors.HexColor("#f8d0d0"),
     "warning": colors.HexColor("#fbe7c2"),
     "clinical": colors.HexColor("#dfe9f7"),
+}
+
+# Visit statuses of the store (notes/store_api.md VisitRow.status), as printed.
+VISIT_STATUS = {
+    "planned": ("planned", "计划中"),
+    "in_progress": ("in progress", "进行中"),
+    "complete": ("complete", "已完成"),
+    "missed": ("missed", "错过"),
+    "not_done": ("not done", "未做"),
 }
 
 
@@ -313,3 +324,31 @@ def fmt_timestamp(value: object) -> str:
             value = value.astimezone(dt.UTC)
         return f"{value:%Y-%m-%d %H:%M} UTC"
     return str(value)
+
+
+def esc(text: object) -> str:
+    """Text made safe for a ReportLab Paragraph."""
+    return (
+        str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        if text is not None
+        else ""
+    )
+
+
+def format_number(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}"
+
+
+def format_item(item: Item, value: object, status: object, lang: str) -> str:
+    if isinstance(status, str) and status:
+        return status
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if item.type is ItemType.CLOCK:
+        minutes = round(float(value))
+        return f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if item.type is ItemType.TEXT:
+        return str(value)
+    if item.type is ItemType.CODED:
+        return str(int(value))
+    return format_number(float(value), item.decimals)
