@@ -1,0 +1,140 @@
+"""Qt model of the live scores panel: one row per declared Score of the visit's instruments."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from scoring.model import Instrument, Level, Score
+from ui import i18n
+from ui.fields import LEVEL_COLOURS
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_score(score: Score, value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if score.choices:
+        for c in score.choices:
+            if isinstance(value, int | float) and c.code == value:
+                return i18n.pick(c.en, c.zh)
+    if score.is_text or isinstance(value, str):
+        return str(value)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    text = f"{number:.{score.decimals}f}"
+    return f"{text} {score.unit}".strip()
+
+
+def _num(x: float, decimals: int) -> str:
+    return f"{x:g}" if float(x).is_integer() else f"{x:.{decimals}f}"
+
+
+class ScoresModel(QAbstractTableModel):
+    """Columns: score, value, range. Values are set as a whole dict per evaluation."""
+
+    COLUMNS = ("score", "value", "range")
+
+    def __init__(self, instruments: Sequence[Instrument], parent=None) -> None:
+        super().__init__(parent)
+        self._rows: list[tuple[Instrument, Score]] = [
+            (inst, s) for inst in instruments for s in inst.scores
+        ]
+        self._pos = {s.name: i for i, (_, s) in enumerate(self._rows)}
+        self._values: dict[str, object] = {}
+        self._levels: dict[str, tuple[Level, str]] = {}
+        i18n.notifier.changed.connect(self._relabel)
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def score_at(self, row: int) -> Score:
+        return self._rows[row][1]
+
+    def value(self, name: str) -> object:
+        return self._values.get(name)
+
+    def display(self, name: str) -> str:
+        return format_score(self._rows[self._pos[name]][1], self._values.get(name))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        inst, score = self._rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return i18n.pick(score.en, score.zh)
+            if col == 1:
+                return format_score(score, self._values.get(score.name))
+            d = score.decimals if score.decimals >= 0 else 1
+            lo = "" if score.low is None else _num(score.low, d)
+            hi = "" if score.high is None else _num(score.high, d)
+            return f"{lo}–{hi}" if (lo or hi) else ""
+        if role == Qt.ItemDataRole.ToolTipRole:
+            level = self._levels.get(score.name)
+            text = f"{i18n.pick(inst.en, inst.zh)}: {score.name}\n{score.rule} ({score.source})"
+            return f"{level[1]}\n{text}" if level else text
+        if role == Qt.ItemDataRole.BackgroundRole and score.name in self._levels:
+            return QBrush(QColor(LEVEL_COLOURS[self._levels[score.name][0]][0]))
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.UserRole:
+            return score.name
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if not 0 <= section < len(self.COLUMNS):
+            return None
+        return (self.tr("Score"), self.tr("Value"), self.tr("Range"))[section]
+
+    def update(
+        self,
+        values: dict[str, object],
+        levels: dict[str, tuple[Level, str]],
+        names: Sequence[str] | None = None,
+    ) -> None:
+        """Replace values (and flag levels) of ``names`` (all scores when None)."""
+        names = list(self._pos) if names is None else [n for n in names if n in self._pos]
+        changed: list[int] = []
+        for n in names:
+            new = values.get(n)
+            old = self._values.get(n)
+            same = (
+                (old is new)
+                or (old == new)
+                or (
+                    isinstance(old, float)
+                    and isinstance(new, float)
+                    and math.isnan(old)
+                    and math.isnan(new)
+                )
+            )
+            if not same or self._levels.get(n) != levels.get(n):
+                changed.append(self._pos[n])
+            self._values[n] = new
+            if n in levels:
+                self._levels[n] = levels[n]
+            else:
+                self._levels.pop(n, None)
+        if changed:
+            top, bottom = min(changed), max(changed)
+            self.dataChanged.emit(self.index(top, 0), self.index(bottom, len(self.COLUMNS) - 1))
+
+    def _relabel(self, _code: str) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 2))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
