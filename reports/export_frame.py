@@ -37,7 +37,7 @@ class Column:
 
     name: str
     kind: str  # "key" | "participant" | "visit" | "item" | "score" | "status"
-    vtype: str  # "text" | "date" | "integer" | "decimal" | "coded" | "clock"
+    vtype: str  # "text" | "censored" | "date" | "integer" | "decimal" | "coded" | "clock"
     variable: str  # the base variable (item/score/attribute name; for status: what it qualifies)
     label_en: str
     label_zh: str
@@ -46,6 +46,7 @@ class Column:
     score: Score | None = None
     instrument: Instrument | None = None
     unit: str = ""
+    per_participant: bool = False  # wide layout: one value per participant, not per visit
 
     @property
     def is_numeric(self) -> bool:
@@ -194,7 +195,8 @@ def _item_vtype(item: Item) -> str:
         ItemType.DECIMAL: "decimal",
         ItemType.CLOCK: "clock",
         ItemType.TEXT: "text",
-    }[item.type]
+        ItemType.CENSORED: "censored",  # the result as reported ("<2.3"): written as text
+    }.get(item.type, "text")
 
 
 def _score_vtype(score: Score) -> str:
@@ -203,10 +205,11 @@ def _score_vtype(score: Score) -> str:
     return "coded" if score.choices else "decimal"
 
 
-def variable_columns(instruments: Sequence[Instrument]) -> list[Column]:
-    """Per instrument (registry order): items then scores, each followed by its status column."""
+def variable_columns(instruments: Sequence[Instrument], taken: Sequence[str] = ()) -> list[Column]:
+    """Per instrument (registry order): items then scores, each followed by its status column
+    (names in ``taken`` are already placed among the fixed columns)."""
     cols: list[Column] = []
-    seen: set[str] = set()
+    seen: set[str] = set(taken)
     for inst in instruments:
         for item in inst.items:
             if item.name in seen:
@@ -244,7 +247,8 @@ def variable_columns(instruments: Sequence[Instrument]) -> list[Column]:
                 )
             )
             cols.append(_status_column(cols[-1]))
-    names = [c.name for c in cols] + list(FIXED_COLUMNS)
+    names = [c.name for c in cols] + [n for n in FIXED_COLUMNS if n not in seen]
+    names += [n + STATUS_SUFFIX for n in FIXED_COLUMNS if n in seen]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ValueError(f"export column name(s) declared twice: {', '.join(dup)}")
@@ -262,24 +266,56 @@ def _status_column(of: Column) -> Column:
         item=of.item,
         score=of.score,
         instrument=of.instrument,
+        per_participant=of.per_participant,
     )
 
 
-def fixed_columns() -> list[Column]:
-    return [Column(n, k, t, n, en, zh, unit=u) for n, k, t, en, zh, u in _FIXED]
+def fixed_columns(instruments: Sequence[Instrument] = ()) -> list[Column]:
+    """The structural columns; one that an instrument declares as an item (sex, age, height,
+    weight in scoring/participant.py) takes the declaration's type and labels, plus a status."""
+    declared: dict[str, tuple[Instrument, Item]] = {}
+    for inst in instruments:
+        for it in inst.items:
+            declared.setdefault(it.name, (inst, it))
+    out: list[Column] = []
+    for n, k, t, en, zh, u in _FIXED:
+        per_p = k != "visit" and n != "visit"
+        if n in declared and k != "key":
+            inst, it = declared[n]
+            col = Column(
+                n,
+                "item",
+                _item_vtype(it),
+                n,
+                it.en,
+                it.zh,
+                item=it,
+                instrument=inst,
+                unit=it.unit,
+                per_participant=per_p,
+            )
+            out += [col, _status_column(col)]
+        else:
+            out.append(Column(n, k, t, n, en, zh, unit=u, per_participant=per_p))
+    return out
 
 
 # --------------------------------------------------------------------------------------------
 # Building
 
 
-def _engine_input(answers: pd.DataFrame, instruments: Sequence[Instrument]):
-    """Split answers_frame into the raw frame (items + participant/visit) and the status frame."""
+def _engine_input(answers: pd.DataFrame, fixed: pd.DataFrame, instruments: Sequence[Instrument]):
+    """Split answers_frame into the raw frame (items + participant/visit) and the status frame.
+    An item named like a participant attribute (sex, age, height_cm, weight_kg) reads the
+    attribute when no answer holds it."""
     raw_cols = {"participant": answers["participant"], "visit": answers["visit"]}
     status_cols = {}
     for inst in instruments:
         for item in inst.items:
-            if item.name in answers.columns:
+            has = item.name in answers.columns and answers[item.name].notna().any()
+            if item.name in fixed.columns and not has:
+                raw_cols[item.name] = fixed[item.name]
+            elif item.name in answers.columns:
                 raw_cols[item.name] = answers[item.name]
             st = item.name + STORE_STATUS_SUFFIX
             if st in answers.columns:
@@ -358,14 +394,16 @@ def build_export(
             .drop(columns="_r")
             .reset_index(drop=True)
         )
-    raw, status = _engine_input(answers, instruments)
+    fixed = _fixed_part(answers, source)
+    raw, status = _engine_input(answers, fixed, instruments)
     ev = evaluate(raw, settings, instruments, status=status)
 
-    var_cols = variable_columns(instruments)
-    long = _fixed_part(answers, source)
+    fixed_cols = fixed_columns(instruments)
+    var_cols = variable_columns(instruments, [c.name for c in fixed_cols])
+    columns = fixed_cols + var_cols
     parts: dict[str, pd.Series] = {}
     index = answers.index
-    for col in var_cols:
+    for col in columns:
         if col.kind == "item":
             v = ev.values[col.name] if col.name in ev.values.columns else None
             s = ev.status[col.name] if col.name in ev.status.columns else None
@@ -376,7 +414,10 @@ def build_export(
                 if v is not None
                 else pd.Series([None] * len(index), index=index, dtype=object)
             )
+        elif col.kind == "status":
+            continue
         else:
+            parts[col.name] = fixed[col.name]
             continue
         if v is None:
             v = pd.Series(np.nan if col.is_numeric else None, index=index)
@@ -384,8 +425,7 @@ def build_export(
         if s is None:
             s = pd.Series([None] * len(index), index=index, dtype=object)
         parts[col.name + STATUS_SUFFIX] = as_text(s)
-    long = pd.concat([long, pd.DataFrame(parts, index=index)], axis=1)
-    columns = fixed_columns() + var_cols
+    long = pd.DataFrame(parts, index=index)[[c.name for c in columns]]
     keys = answers[["participant", "visit"]].copy()
     flags = _flags_frame(ev, keys, source.confirmations)
     if layout == "wide":
@@ -458,7 +498,7 @@ def _fixed_part(answers: pd.DataFrame, source: ExportInput) -> pd.DataFrame:
     out["visit_days_from_target"] = days.astype("float64")
     out = out[list(FIXED_COLUMNS)]
     for c in fixed_columns():
-        if c.vtype == "text":
+        if c.vtype == "text" and c.name not in ("participant", "visit"):
             out[c.name] = neutralise_text(as_text(out[c.name]))
     return out
 
@@ -468,8 +508,8 @@ def _widen(
 ) -> tuple[pd.DataFrame, list[Column]]:
     """One row per participant; per-visit columns ``<variable>_<visit>``, variable-major, every
     protocol visit present (so the column set never changes between batches)."""
-    pcols = [c for c in columns if c.kind in ("key", "participant") and c.name != "visit"]
-    vcols = [c for c in columns if c.kind not in ("key", "participant")]
+    pcols = [c for c in columns if c.per_participant]
+    vcols = [c for c in columns if not c.per_participant and c.name != "visit"]
     participants = list(dict.fromkeys(long["participant"]))
     attrs = [c.name for c in pcols if c.name != "participant"]
     firsts = long.groupby("participant", sort=False)[attrs].first()

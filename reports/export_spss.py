@@ -33,7 +33,7 @@ _HI = max(c.numeric_code for c in MissingCode)
 def _measure(col: Column) -> str:
     if col.vtype == "coded":
         return "ordinal" if len(value_labels(col)) > 2 else "nominal"
-    if col.vtype in ("text",):
+    if not col.is_numeric and col.vtype != "date":
         return "nominal"
     return "scale"
 
@@ -49,6 +49,10 @@ def _format(col: Column) -> str | None:
             d = max(col.score.decimals, 0) + 2  # scores are unrounded; show more than printed
         return f"F{max(8, d + 6)}.{d}"
     return None
+
+
+def _truncate(text: str, limit: int) -> str:
+    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
 
 
 def sav_frame(table: ExportTable) -> tuple[pd.DataFrame, dict]:
@@ -102,11 +106,15 @@ def write_sav(
     frame, kw = sav_frame(table)
     study = table.source.study.get("code", "")
     note = [
-        f"OutcomeDesk export of study {study} at {meta.exported_at} by {meta.exported_by}",
-        f"layout {table.layout}; filters {meta.filters or 'none'}",
-        f"data_sha256 {checksum}",
-        "scoring versions: " + ", ".join(f"{i.key} {i.version}" for i in table.instruments),
+        f"OutcomeDesk export of study {study}",
+        f"exported {meta.exported_at} by {meta.exported_by}",
+        f"layout {table.layout}; " + "; ".join(f"{k} {v}" for k, v in meta.filters.items()),
+        "data_sha256",
+        checksum,
+        "scoring versions:",
+        *(f"  {i.key} {i.version}" for i in table.instruments),
     ]
+    note = [_truncate(line, 80) for line in note]  # SPSS document lines hold 80 bytes
     path = Path(path)
     tmp = path.with_name(f".{path.name}.partial")
     try:

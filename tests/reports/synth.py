@@ -57,7 +57,7 @@ def answers_frame(
         "visit_date": vdates,
         "visit_status": ["complete"] * n,
     }
-    seen: set[str] = set()
+    seen: set[str] = set(frame)  # participant attributes (sex, age, …) stay attributes
     for inst in instruments:
         for item in inst.items:
             if item.name in seen:

@@ -1,0 +1,103 @@
+"""``python main.py import --db PATH --user NAME FILE [--dry-run] [--accept-warnings REASON]``.
+
+Imports legacy or paper-collected data in the export's own long layout (xlsx or CSV). Every cell
+is validated first; nothing is written unless the whole file is valid (one transaction).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from cli.errors import CommandError
+from cli.export_cmd import open_session
+
+LISTED = 50
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import a long-layout xlsx/CSV (all-or-nothing, validated)",
+        description="Validate every cell of FILE (the export's long layout) with the program's "
+        "definitions and flags, then write all of it in one transaction, or nothing.",
+    )
+    p.add_argument("--db", required=True, help="study database (file or postgresql:// URL)")
+    p.add_argument("--user", required=True, help="user name")
+    p.add_argument("file", type=Path, help=".xlsx or .csv in the export's long layout")
+    p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    p.add_argument(
+        "--accept-warnings",
+        metavar="REASON",
+        help="confirm every warning (implausible values) with this reason",
+    )
+    p.set_defaults(handler=run)
+
+
+def _list(problems, stream=sys.stderr) -> None:
+    for p in problems[:LISTED]:
+        print(f"  {p}", file=stream)
+    if len(problems) > LISTED:
+        print(f"  … and {len(problems) - LISTED} more", file=stream)
+
+
+def run(args: argparse.Namespace) -> int:
+    from reports.importer import (
+        ImportFileError,
+        ImportRefused,
+        apply_plan,
+        context_from_store,
+        plan_file,
+    )
+    from store.errors import StoreError
+
+    if args.accept_warnings is not None and not args.accept_warnings.strip():
+        raise CommandError("--accept-warnings needs a reason (text)")
+    store, session = open_session(args.db, args.user)
+    try:
+        try:
+            context = context_from_store(store, session)
+            plan = plan_file(args.file, context, instruments=store.instruments)
+        except ImportFileError as exc:
+            raise CommandError(f"{exc}; nothing written") from None
+        errors, warnings = plan.errors, plan.warnings
+        if errors:
+            print(
+                f"error: {args.file.name}: {len(errors)} error(s), {len(warnings)} warning(s); "
+                "nothing written",
+                file=sys.stderr,
+            )
+            _list(errors + warnings)
+            return 1
+        if warnings and not args.accept_warnings:
+            print(
+                f"error: {args.file.name}: {len(warnings)} warning(s) need --accept-warnings "
+                "REASON; nothing written",
+                file=sys.stderr,
+            )
+            _list(warnings)
+            return 1
+        summary = (
+            f"{plan.rows} row(s), {len(plan.new_participants)} new participant(s), "
+            f"{plan.value_count} value(s), {len(warnings)} warning(s) accepted"
+            if warnings
+            else f"{plan.rows} row(s), {len(plan.new_participants)} new participant(s), "
+            f"{plan.value_count} value(s)"
+        )
+        if args.dry_run:
+            print(f"dry run: {args.file.name} is valid: {summary}; nothing written")
+            return 0
+        scores = [s for inst in store.instruments for s in inst.score_names]
+        try:
+            apply_plan(store, session, plan, args.accept_warnings, scores)
+        except ImportRefused as exc:
+            print(f"error: {args.file.name}: {exc}", file=sys.stderr)
+            _list(exc.problems)
+            return 1
+        except StoreError as exc:
+            raise CommandError(f"{exc}; nothing written") from None
+    finally:
+        store.close()
+    print(f"imported {args.file.name}: {summary}; audited as '{plan.reason}'")
+    return 0

@@ -1,0 +1,789 @@
+"""Import of legacy or paper-collected data in the export's own long layout (xlsx or CSV).
+
+Every cell is checked with the same declarations and flag engine as the form
+(``scoring.engine.evaluate``); unknown participants, sites, visits and columns, duplicate rows,
+wrong types and formula-like cells are listed with their file row and column. Nothing is written
+unless the whole file is valid; warnings need an explicit acceptance reason. The write is one
+transaction through the store API, every value audited with the reason
+``import <file name> sha256=<hex>``.
+
+File rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is 2.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from reports.export_frame import (
+    FIXED_COLUMNS,
+    FORMULA_PREFIXES,
+    STATUS_SUFFIX,
+    STORE_STATUS_SUFFIX,
+    is_blank,
+)
+from scoring.engine import evaluate
+from scoring.model import Instrument, Item, ItemType, MissingCode, ScoringSettings
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+MAX_LISTED = 200  # problems listed in full; the count is always exact
+VISIT_STATUSES = ("planned", "in_progress", "complete", "missed", "not_done")
+_NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+# Columns the export derives; an import accepts and ignores them (they are recomputed).
+DERIVED_FIXED = (
+    "age",
+    "visit_target_date",
+    "visit_window_start",
+    "visit_window_end",
+    "visit_days_from_target",
+    "visit_out_of_window",
+)
+PARTICIPANT_FIELDS = ("site", "sex", "birth_date", "day1_date", "height_cm", "weight_kg")
+
+
+class ImportFileError(Exception):
+    """The file cannot be read as a table at all (one clear line)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    row: int | None  # file row (header = 1), None for the whole file
+    column: str | None
+    level: str  # "error" | "warning"
+    message: str
+    rule: str = ""
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column}")
+        prefix = ", ".join(where)
+        return (
+            f"{self.level}: {prefix}: {self.message}"
+            if prefix
+            else f"{self.level}: " + (self.message)
+        )
+
+
+@dataclass(slots=True)
+class VisitWrite:
+    """What one file row writes: a visit's answers, statuses and visit status."""
+
+    row: int
+    participant: str
+    visit: str
+    values: dict[str, object]
+    statuses: dict[str, str]
+    warned_items: set[str] = field(default_factory=set)
+    visit_status: str | None = None
+    visit_date: dt.date | None = None
+    status_reason: str | None = None
+    out_of_window_reason: str | None = None
+
+
+@dataclass(slots=True)
+class NewParticipant:
+    row: int
+    code: str
+    site: str
+    sex: str
+    birth_date: dt.date
+    day1_date: dt.date | None
+    height_cm: float | None
+    weight_kg: float | None
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    file_name: str
+    sha256: str
+    rows: int
+    problems: list[Problem]
+    new_participants: list[NewParticipant]
+    visits: list[VisitWrite]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def reason(self) -> str:
+        return f"import {self.file_name} sha256={self.sha256}"
+
+    @property
+    def value_count(self) -> int:
+        return sum(len(v.values) + len(v.statuses) for v in self.visits)
+
+
+@dataclass(slots=True)
+class StudyContext:
+    """What validation needs to know about the target study."""
+
+    visit_codes: tuple[str, ...]
+    sites: frozenset[str]
+    participants: dict[str, dict[str, object]]  # code → participant fields
+
+
+def context_from_store(store, session) -> StudyContext:
+    info = store.study(session)
+    parts = {}
+    for p in store.participants(session):
+        parts[p.code] = {f: getattr(p, f, None) for f in PARTICIPANT_FIELDS}
+    return StudyContext(
+        visit_codes=tuple(info.protocol.visit_codes),
+        sites=frozenset(s.code for s in store.sites(session)),
+        participants=parts,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def file_sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_table(path: Path) -> tuple[pd.DataFrame, bytes]:
+    """The file's cells (objects; CSV cells as text) and its bytes; ``ImportFileError`` when the
+    file is not a readable xlsx/CSV table."""
+    name = path.name
+    if not path.exists():
+        raise ImportFileError(f"{name}: no such file")
+    if path.is_dir():
+        raise ImportFileError(f"{name}: is a directory, not an .xlsx or .csv file")
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportFileError(f"{name}: the file is empty")
+    if size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            f"{name}: {size / 1e6:.0f} MB is larger than the {MAX_FILE_BYTES // 2**20} MB limit"
+        )
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        return _read_xlsx(name, data), data
+    if suffix == ".csv":
+        return _read_csv(name, data), data
+    raise ImportFileError(f"{name}: unsupported file type '{suffix}' (use .xlsx or .csv)")
+
+
+def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
+    import openpyxl
+
+    if not data.startswith(b"PK\x03\x04"):
+        raise ImportFileError(f"{name}: not an xlsx workbook (no zip signature)")
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, EOFError) as exc:
+        raise ImportFileError(f"{name}: damaged or truncated xlsx workbook ({exc})") from None
+    except Exception as exc:  # any reader failure is bad input, never a crash
+        raise ImportFileError(f"{name}: not a readable xlsx workbook ({type(exc).__name__})") from (
+            None
+        )
+    try:
+        ws = wb["data"] if "data" in wb.sheetnames else wb.worksheets[0]
+        rows = []
+        for r in ws.iter_rows(values_only=False):
+            rows.append([_xlsx_cell(c) for c in r])
+    except (zipfile.BadZipFile, EOFError, KeyError, OSError) as exc:
+        raise ImportFileError(f"{name}: damaged or truncated xlsx workbook ({exc})") from None
+    except Exception as exc:
+        raise ImportFileError(f"{name}: not a readable xlsx workbook ({type(exc).__name__})") from (
+            None
+        )
+    finally:
+        wb.close()
+    while rows and all(is_blank(v) for v in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ImportFileError(f"{name}: the data sheet is empty")
+    header = [("" if v is None else str(v)).strip() for v in rows[0]]
+    while header and header[-1] == "":
+        header.pop()
+    width = len(header)
+    body = [(r + [None] * width)[:width] for r in rows[1:]]
+    return _frame(header, body)
+
+
+def _xlsx_cell(cell) -> object:
+    v = cell.value
+    if getattr(cell, "data_type", None) == "f" and v is not None and not str(v).startswith("="):
+        v = "=" + str(v)
+    return v
+
+
+def _read_csv(name: str, data: bytes) -> pd.DataFrame:
+    if b"\x00" in data[:65536]:
+        raise ImportFileError(f"{name}: binary data, not a CSV text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"{name}: not UTF-8 text (invalid byte at offset {exc.start}); save the CSV as UTF-8"
+        ) from None
+    if not text.strip():
+        raise ImportFileError(f"{name}: the file is empty")
+    import csv
+
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}: not a readable CSV ({exc})") from None
+    while rows and all(c.strip() == "" for c in rows[-1]):
+        rows.pop()
+    header = [c.strip() for c in rows[0]]
+    width = len(header)
+    body = []
+    for i, r in enumerate(rows[1:], start=2):
+        if len(r) > width and any(c.strip() for c in r[width:]):
+            raise ImportFileError(
+                f"{name}: row {i} has {len(r)} cells but the header has {width} columns"
+            )
+        body.append([None if c == "" else c for c in (r + [""] * width)[:width]])
+    return _frame(header, body)
+
+
+def _frame(header: list[str], body: list[list]) -> pd.DataFrame:
+    frame = pd.DataFrame(body, columns=range(len(header)), dtype=object)
+    frame.attrs["header"] = header
+    frame.index = range(2, 2 + len(frame))  # file rows
+    return frame
+
+
+# --------------------------------------------------------------------------------------------
+# Validating
+
+
+def _problem_sink():
+    problems: list[Problem] = []
+
+    def add(row, column, message, level="error", rule=""):
+        problems.append(Problem(row, column, level, message, rule))
+
+    return problems, add
+
+
+def build_plan(
+    frame: pd.DataFrame,
+    context: StudyContext,
+    file_name: str,
+    sha256: str,
+    instruments: Sequence[Instrument] | None = None,
+    settings: ScoringSettings | None = None,
+) -> ImportPlan:
+    """Validate every cell; the plan lists problems and, when there are none, what to write."""
+    from scoring.registry import INSTRUMENTS
+
+    pool = tuple(instruments) if instruments is not None else INSTRUMENTS
+    problems, add = _problem_sink()
+    header: list[str] = frame.attrs.get("header", [str(c) for c in frame.columns])
+    items: dict[str, Item] = {}
+    scores: set[str] = set()
+    for inst in pool:
+        for it in inst.items:
+            items.setdefault(it.name, it)
+        scores.update(inst.score_names)
+
+    # columns
+    seen: dict[str, int] = {}
+    use: dict[str, int] = {}
+    for pos, name in enumerate(header):
+        if name == "":
+            if frame[pos].map(lambda v: not is_blank(v)).any():
+                add(1, f"#{pos + 1}", "a column with data has no header name")
+            continue
+        if name in seen:
+            add(1, name, f"duplicate column (also column {seen[name] + 1})")
+            continue
+        seen[name] = pos
+        base = _status_base(name)
+        known = name in FIXED_COLUMNS or name in items or name in scores
+        if known or (base is not None and (base in items or base in scores)):
+            use[name] = pos
+        else:
+            add(1, name, "unknown column (not a codebook variable of this program)")
+    for need in ("participant", "visit"):
+        if need not in use:
+            add(1, need, "required column is missing")
+    if any(p.level == "error" and p.row == 1 for p in problems) or not len(frame):
+        if not len(frame):
+            add(None, None, "the file has a header but no data rows")
+        return ImportPlan(file_name, sha256, len(frame), problems, [], [])
+
+    cells = pd.DataFrame({n: frame[p] for n, p in use.items()}, index=frame.index)
+    cells = _formula_check(cells, add)
+
+    # keys
+    part = cells["participant"].map(lambda v: None if is_blank(v) else str(v).strip())
+    visit = cells["visit"].map(lambda v: None if is_blank(v) else str(v).strip())
+    first_row: dict[tuple[str, str], int] = {}
+    bad_rows: set[int] = set()
+    for row in cells.index:
+        p, v = part[row], visit[row]
+        if p is None:
+            add(row, "participant", "participant code is empty")
+            bad_rows.add(row)
+        if v is None:
+            add(row, "visit", "visit code is empty")
+            bad_rows.add(row)
+        elif v not in context.visit_codes:
+            add(row, "visit", f"unknown visit '{v}' (protocol: {', '.join(context.visit_codes)})")
+            bad_rows.add(row)
+        if p is not None and v is not None:
+            if (p, v) in first_row:
+                add(row, "visit", f"duplicate row: {p} {v} already in row {first_row[(p, v)]}")
+                bad_rows.add(row)
+            else:
+                first_row[(p, v)] = row
+
+    new_participants = _participants(cells, part, context, add, items.get("sex"))
+
+    # visit fields
+    vdate = _dates(cells, "visit_date", add)
+    vstatus = _texts(cells, "visit_status")
+    for row, s in vstatus.items():
+        if s is not None and s not in VISIT_STATUSES:
+            add(row, "visit_status", f"'{s}' is not a visit status ({', '.join(VISIT_STATUSES)})")
+
+    # items: statuses, then the engine on values
+    present_items = [n for n in items if n in cells.columns or _status_col(n, cells) is not None]
+    raw = {"participant": part, "visit": visit}
+    status_cols: dict[str, pd.Series] = {}
+    for name in present_items:
+        item = items[name]
+        values = cells[name] if name in cells.columns else pd.Series(None, index=cells.index)
+        values = _engine_values(item, values)
+        st_name = _status_col(name, cells)
+        st = pd.Series([None] * len(cells), index=cells.index, dtype=object)
+        if st_name is not None:
+            for row, v in cells[st_name].items():
+                if is_blank(v):
+                    continue
+                code = str(v).strip().upper()
+                allowed = sorted(c.value for c in item.missing)
+                if code not in {c.value for c in MissingCode}:
+                    add(row, st_name, f"'{v}' is not a missing-data code ({', '.join(allowed)})")
+                elif MissingCode(code) not in item.missing:
+                    add(row, st_name, f"missing-data code {code} does not apply to {name}")
+                elif not is_blank(values[row]):
+                    add(row, st_name, f"{name} has both a value and missing-data code {code}")
+                else:
+                    st[row] = code
+        raw[name] = values
+        status_cols[name] = st
+    raw_frame = pd.DataFrame(raw, index=cells.index)
+    order = {v: i for i, v in enumerate(context.visit_codes)}
+    ranked = raw_frame.assign(_r=visit.map(order).fillna(len(order)))
+    ranked = ranked.sort_values(["participant", "_r"], kind="stable").drop(columns="_r")
+    status_frame = pd.DataFrame(status_cols, index=cells.index).loc[ranked.index]
+    ev = evaluate(ranked, settings, pool, status=status_frame if status_cols else None)
+    warned: dict[int, set[str]] = {}
+    for f in ev.flags.itertuples(index=False):
+        if f.level == "error":
+            add(int(f.row), f.variable, f.message_en, "error", f.rule)
+        elif f.level == "warning":
+            add(int(f.row), f.variable, f.message_en, "warning", f.rule)
+            warned.setdefault(int(f.row), set()).add(f.variable)
+
+    writes = []
+    for row in cells.index:
+        if row in bad_rows:
+            continue
+        values = {}
+        statuses = {}
+        for name in present_items:
+            if name in FIXED_COLUMNS:  # participant attributes (sex, age, height, weight)
+                continue
+            v = raw_frame.at[row, name]
+            code = status_cols[name][row]
+            if code is not None:
+                statuses[name] = code
+            elif not is_blank(v):
+                values[name] = _store_value(items[name], v)
+        writes.append(
+            VisitWrite(
+                row=row,
+                participant=part[row],
+                visit=visit[row],
+                values=values,
+                statuses=statuses,
+                warned_items=warned.get(row, set()),
+                visit_status=vstatus.get(row),
+                visit_date=vdate.get(row),
+                status_reason=_texts(cells, "visit_status_reason").get(row),
+                out_of_window_reason=_texts(cells, "visit_out_of_window_reason").get(row),
+            )
+        )
+    problems.sort(key=lambda p: (p.row or 0, 0 if p.level == "error" else 1))
+    return ImportPlan(file_name, sha256, len(frame), problems, new_participants, writes)
+
+
+def _status_base(name: str) -> str | None:
+    for suffix in (STORE_STATUS_SUFFIX, STATUS_SUFFIX):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
+def _status_col(item: str, cells: pd.DataFrame) -> str | None:
+    for suffix in (STATUS_SUFFIX, STORE_STATUS_SUFFIX):
+        if item + suffix in cells.columns:
+            return item + suffix
+    return None
+
+
+def _formula_check(cells: pd.DataFrame, add) -> pd.DataFrame:
+    """Refuse formula-like text (= + - @ not forming a number); undo the export's neutralising
+    apostrophe (``'=x`` → ``=x``, stored as text)."""
+    out = {}
+    for name in cells.columns:
+        col = cells[name].tolist()
+        for i, v in enumerate(col):
+            if not isinstance(v, str):
+                continue
+            s = v.lstrip()
+            if s.startswith(FORMULA_PREFIXES) and not _NUMBER.match(s):
+                add(
+                    int(cells.index[i]),
+                    name,
+                    f"formula-like cell '{_clip(v)}' refused (a cell may not start with = + - @; "
+                    "text meant literally is written with a leading apostrophe)",
+                )
+                col[i] = None
+            elif v.startswith("'") and v[1:].startswith(FORMULA_PREFIXES):
+                col[i] = v[1:]
+        out[name] = pd.Series(col, index=cells.index, dtype=object)
+    return pd.DataFrame(out, index=cells.index)
+
+
+def _clip(v: str, n: int = 40) -> str:
+    return v if len(v) <= n else v[: n - 1] + "…"
+
+
+def _engine_values(item: Item, values: pd.Series) -> pd.Series:
+    """Cells as the engine reads them; clock times exported as minutes after midnight (a number)
+    are passed on as numbers, xlsx times as ``datetime.time``."""
+    out = []
+    for v in values.tolist():
+        if is_blank(v):
+            out.append(None)
+        elif isinstance(v, dt.datetime) and item.type is ItemType.CLOCK:
+            out.append(v.time())
+        elif isinstance(v, str) and item.type is ItemType.CLOCK and _NUMBER.match(v):
+            out.append(float(v))
+        elif isinstance(v, str):
+            out.append(v.strip())
+        else:
+            out.append(v)
+    return pd.Series(out, index=values.index, dtype=object)
+
+
+def _store_value(item: Item, v: object) -> object:
+    """A raw entry for ``store.save_answers`` (as typed: numbers, "HH:MM", text)."""
+    if item.type is ItemType.CLOCK:
+        if isinstance(v, dt.time):
+            return f"{v.hour:02d}:{v.minute:02d}"
+        if isinstance(v, int | float | np.integer | np.floating):
+            m = int(v)
+            return f"{m // 60:02d}:{m % 60:02d}"
+        return str(v)
+    if item.is_numeric:
+        if isinstance(v, bool):
+            return v
+        if isinstance(v, str):
+            try:
+                return float(v)
+            except ValueError:
+                return v
+        return float(v) if isinstance(v, int | float | np.integer | np.floating) else v
+    return v if isinstance(v, str) else str(v)
+
+
+def _texts(cells: pd.DataFrame, name: str) -> dict[int, str | None]:
+    if name not in cells.columns:
+        return {}
+    return {r: None if is_blank(v) else str(v).strip() for r, v in cells[name].items()}
+
+
+def _dates(cells: pd.DataFrame, name: str, add) -> dict[int, dt.date | None]:
+    out: dict[int, dt.date | None] = {}
+    if name not in cells.columns:
+        return out
+    for row, v in cells[name].items():
+        d = _as_date(v)
+        if d is _BAD:
+            add(row, name, f"'{v}' is not a date (YYYY-MM-DD)")
+            d = None
+        out[row] = d
+    return out
+
+
+_BAD = object()
+
+
+def _as_date(v: object):
+    if is_blank(v):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.date() if v.time() == dt.time(0) else _BAD
+    if isinstance(v, dt.date):
+        return v
+    s = str(v).strip()
+    try:
+        return dt.date.fromisoformat(s[:10]) if len(s) in (10, 19) else _BAD
+    except ValueError:
+        return _BAD
+
+
+def _as_number(v: object):
+    if is_blank(v):
+        return None
+    if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+        return float(v)
+    s = str(v).strip()
+    return float(s) if _NUMBER.match(s) else _BAD
+
+
+def _participants(
+    cells, part, context: StudyContext, add, sex_item: Item | None
+) -> list[NewParticipant]:
+    """New participants are created from their attribute columns; for known participants the
+    file's attributes must match the study (an import never changes them silently)."""
+    fields = {}
+    for f in PARTICIPANT_FIELDS:
+        if f in cells.columns:
+            fields[f] = cells[f]
+    new: dict[str, NewParticipant] = {}
+    first: dict[str, dict[str, object]] = {}
+    for row in cells.index:
+        code = part[row]
+        if code is None:
+            continue
+        got: dict[str, object] = {}
+        for f, col in fields.items():
+            v = col[row]
+            if f in ("birth_date", "day1_date"):
+                x = _as_date(v)
+                if x is _BAD:
+                    add(row, f, f"'{v}' is not a date (YYYY-MM-DD)")
+                    continue
+            elif f in ("height_cm", "weight_kg"):
+                x = _as_number(v)
+                if x is _BAD:
+                    add(row, f, f"'{v}' is not a number")
+                    continue
+            elif f == "sex":
+                x = None if is_blank(v) else _sex_for_store(sex_item, v)
+            else:
+                x = None if is_blank(v) else str(v).strip()
+            got[f] = x
+        if code in first:
+            for f, x in got.items():
+                if x is not None and first[code].get(f) not in (None, x):
+                    add(row, f, f"{code}: {x} differs from {first[code][f]} in an earlier row")
+            continue
+        first[code] = got
+        known = context.participants.get(code)
+        if known is not None:
+            for f, x in got.items():
+                k = known.get(f)
+                if x is None or k is None:
+                    continue
+                if isinstance(k, float | int) and isinstance(x, float):
+                    same = abs(float(k) - x) < 1e-9
+                else:
+                    same = str(k) == str(x)
+                if not same:
+                    add(row, f, f"{code}: {x} differs from the study's value {k}")
+            continue
+        missing = [f for f in ("site", "sex", "birth_date", "day1_date") if got.get(f) is None]
+        if missing:
+            add(
+                row,
+                "participant",
+                f"unknown participant {code}; to create it the file needs {', '.join(missing)}",
+            )
+            continue
+        if got["site"] not in context.sites:
+            add(row, "site", f"unknown site '{got['site']}' ({', '.join(sorted(context.sites))})")
+            continue
+        new[code] = NewParticipant(
+            row,
+            code,
+            str(got["site"]),
+            str(got["sex"]),
+            got["birth_date"],
+            got["day1_date"],
+            got.get("height_cm"),
+            got.get("weight_kg"),
+        )
+    return list(new.values())
+
+
+def plan_file(
+    path: Path,
+    context: StudyContext,
+    instruments: Sequence[Instrument] | None = None,
+    settings: ScoringSettings | None = None,
+) -> ImportPlan:
+    """Read and validate ``path`` (``ImportFileError`` when it is not a readable table)."""
+    frame, data = read_table(path)
+    return build_plan(frame, context, path.name, file_sha256(data), instruments, settings)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+
+
+class ImportRefused(Exception):
+    """The store refused part of the import; nothing was written (``problems`` say where)."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@contextmanager
+def one_transaction(store) -> Iterator[None]:
+    """Run several store writes as one transaction: all are committed, or none.
+
+    Uses the store's bulk ``transaction()`` when it offers one. Until then the store's own write
+    transaction is opened once and its connection is reused by every write and read made inside
+    (``Store._write``/``_read`` are routed to it for the duration), so the audit rows and data of
+    the whole file commit or roll back together.
+    """
+    bulk = getattr(store, "transaction", None)
+    if callable(bulk):
+        with bulk():
+            yield
+        return
+    with store._write() as conn:
+
+        @contextmanager
+        def same() -> Iterator[object]:
+            yield conn
+
+        store._write = same
+        store._read = same
+        try:
+            yield
+        finally:
+            del store._write
+            del store._read
+
+
+def _sex_for_store(item: Item | None, value: object) -> str:
+    """The store keeps sex as the declared choice's first alias (M/F) — derived, not re-typed."""
+    if item is not None and item.type is ItemType.CODED:
+        num = _as_number(value)
+        if num is not None and num is not _BAD:
+            ch = item.choice(int(num))
+            if ch is not None and ch.aliases:
+                return ch.aliases[0]
+    return "" if value is None else str(value).strip()
+
+
+def apply_plan(
+    store,
+    session,
+    plan: ImportPlan,
+    accept_warnings: str | None = None,
+    score_names: Sequence[str] = (),
+) -> int:
+    """Write a valid plan in one transaction; returns the number of visits written.
+
+    Every answer is audited with ``plan.reason`` (``import <file> sha256=<hex>``); warnings are
+    confirmed with ``accept_warnings`` (required when the plan has any)."""
+    from store.errors import StoreError, ValidationFailed
+
+    if plan.errors:
+        raise ImportRefused(f"{len(plan.errors)} error(s) in the file; nothing written")
+    if plan.warnings and not accept_warnings:
+        raise ImportRefused(
+            f"{len(plan.warnings)} warning(s) need --accept-warnings REASON; nothing written"
+        )
+    reason = plan.reason
+    confirm_reason = f"{accept_warnings} ({reason})" if accept_warnings else None
+    written = 0
+    current: VisitWrite | NewParticipant | None = None
+    try:
+        with one_transaction(store):
+            for p in plan.new_participants:
+                current = p
+                store.add_participant(
+                    session,
+                    p.code,
+                    p.site,
+                    p.sex,
+                    p.birth_date,
+                    p.height_cm,
+                    p.weight_kg,
+                    p.day1_date,
+                )
+            for w in plan.visits:
+                current = w
+                version = store.visit(session, w.participant, w.visit).row_version
+                if w.values or w.statuses:
+                    names = list(w.values) + list(w.statuses)
+                    confirmations = (
+                        {n: confirm_reason for n in [*names, *score_names]}
+                        if confirm_reason
+                        else {}
+                    )
+                    version = store.save_answers(
+                        session,
+                        w.participant,
+                        w.visit,
+                        w.values,
+                        statuses=w.statuses,
+                        confirmations=confirmations,
+                        reason=reason,
+                        expected_version=version,
+                    )
+                if w.visit_status and (w.visit_status != "planned" or w.visit_date):
+                    store.set_visit_status(
+                        session,
+                        w.participant,
+                        w.visit,
+                        w.visit_status,
+                        reason=w.status_reason,
+                        actual_date=w.visit_date,
+                        out_of_window_reason=w.out_of_window_reason,
+                        expected_version=version,
+                        change_reason=reason,
+                    )
+                written += 1
+    except ValidationFailed as exc:
+        row = getattr(current, "row", None)
+        probs = [
+            Problem(
+                row,
+                f.variable,
+                f.level.value if hasattr(f.level, "value") else str(f.level),
+                f.message_en,
+                f.rule,
+            )
+            for f in getattr(exc, "flags", ()) or ()
+        ]
+        raise ImportRefused(f"row {row}: {exc}; nothing written", probs) from None
+    except StoreError as exc:
+        row = getattr(current, "row", None)
+        raise ImportRefused(f"row {row}: {exc}; nothing written") from None
+    return written
