@@ -137,7 +137,7 @@ class TickBoxes(Flowable):
         widths = [self._width(c, lab) for c, lab in self.options]
         self._placed = []
         self._stacked = False
-        if sum(widths) <= avail_width or max(widths, default=0) <= avail_width / 2:
+        if sum(widths) <= avail_width or not any(lab for _, lab in self.options):
             x, y = 0.0, 0.0  # flow left to right, wrapping between options
             for (code, label), w in zip(self.options, widths, strict=True):
                 if x and x + w > avail_width + 9:

@@ -21,6 +21,7 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -90,7 +91,7 @@ def format_score(score: Score, value: object, lang: str) -> str:
     if score.choices:
         for c in score.choices:
             if c.code == value:
-                return f"{int(value)} {c.zh if lang == 'zh' else c.en}"
+                return c.zh if lang == "zh" else c.en
     return format_number(float(value), score.decimals)
 
 
@@ -279,6 +280,18 @@ def _flag_levels(ev: Evaluation) -> dict[tuple[object, str], str]:
     return out
 
 
+def _text_score_notes(
+    score: Score, texts: list[str], record: ParticipantRecord, ctx: PrintContext
+) -> list[str]:
+    """``label — BL, W1: text`` lines, visits with the same text grouped."""
+    by_text: dict[str, list[str]] = {}
+    for v, text in zip(record.visits, texts, strict=True):
+        if text:
+            by_text.setdefault(text, []).append(v.visit)
+    label = esc(score.zh if ctx.lang == "zh" else score.en)
+    return [f"<i>{label}</i> — {', '.join(vs)}: {esc(t)}" for t, vs in by_text.items()]
+
+
 def _instrument_tables(
     record: ParticipantRecord, ev: Evaluation, ctx: PrintContext, st: Styles
 ) -> list[Flowable]:
@@ -290,7 +303,9 @@ def _instrument_tables(
     head = [Paragraph(ctx.t("Variable", "变量"), st.cell_head)]
     head += [Paragraph(esc(v.visit), st.cell_head) for v in record.visits]
     head.append(Paragraph(ctx.t("Change from baseline", "较基线变化"), st.cell_small))
-    out: list[Flowable] = [Paragraph(ctx.t("Results by visit", "各访视结果"), st.h1)]
+    title = Paragraph(ctx.t("Results by visit", "各访视结果"), st.h1)
+    title.keepWithNext = True
+    out: list[Flowable] = [title]
     for inst in ev.instruments:
         lines: list[tuple[str, list[str], list[object], str]] = []  # label, texts, keys, change
         if is_performance_test(inst):
@@ -314,10 +329,14 @@ def _instrument_tables(
                         change_from_baseline(vals, item.decimals),
                     )
                 )
+        notes: list[str] = []  # text scores (descriptions) go under the table, not in cells
         for score in inst.scores:
             vals = [ev.scores.at[r, score.name] if r is not None else None for r in rows_at]
             texts = [format_score(score, v, ctx.lang) for v in vals]
             if not any(texts):
+                continue
+            if score.is_text:
+                notes += _text_score_notes(score, texts, record, ctx)
                 continue
             unit = f" ({score.unit})" if score.unit else ""
             label = f"{score.zh if ctx.lang == 'zh' else score.en}{unit}"
@@ -336,7 +355,13 @@ def _instrument_tables(
                     extra.append(("BACKGROUND", (c_i, r_i), (c_i, r_i), FLAG_BG[level]))
         name = inst.zh if ctx.lang == "zh" else inst.en
         table = grid_table(rows, [label_w, *([col_w] * n), change_w], extra=extra)
-        out.append(KeepTogether([Paragraph(esc(name), st.h2), table]))
+        heading = Paragraph(esc(name), st.h2)
+        if len(lines) <= 8:
+            out.append(KeepTogether([heading, table]))
+        else:  # a long table may split (its header repeats); the heading stays with it
+            heading.keepWithNext = True
+            out += [heading, table]
+        out += [Paragraph(note, st.cell_small) for note in notes]
     out.append(
         Paragraph(
             ctx.t(
@@ -383,10 +408,39 @@ def trend_chart(
     d = Drawing(width, height)
     d.initialFontName = FONT  # the renderer's initial state would otherwise select Helvetica
     heading = f"{title} ({unit})" if unit else title
-    d.add(String(4, height - 10, heading, fontName=FONT, fontSize=8.5))
+    title_lines = simpleSplit(heading, FONT, 8.5, width - 8)[:2]
+    # legend entries: series names (when several), then each cut-off as its rule states it
+    entries: list[tuple[str, object, str]] = []
+    if len(series) > 1:
+        entries += [
+            ("●", SERIES_COLOURS[i % len(SERIES_COLOURS)], name)
+            for i, (name, _) in enumerate(series)
+        ]
+    entries += [("- -", CUTOFF_COLOUR, f"{cutoff_word} {cut.text}") for cut in cutoffs]
+    legend_lines: list[list[tuple[str, object, str]]] = [[]]
+    x = 0.0
+    for entry in entries:
+        w = 14 + stringWidth(entry[2], FONT, 6.5) + 8
+        if legend_lines[-1] and x + w > width - 30:
+            legend_lines.append([])
+            x = 0.0
+        legend_lines[-1].append(entry)
+        x += w
+    legend_lines = [ln for ln in legend_lines if ln]
+    for i, line in enumerate(title_lines):
+        d.add(String(4, height - 10 - 10 * i, line, fontName=FONT, fontSize=8.5))
+    y = 4.0 + 9 * (len(legend_lines) - 1)
+    for line in legend_lines:
+        x = 30.0
+        for mark, colour, text in line:
+            d.add(String(x, y, mark, fontName=FONT, fontSize=6.5, fillColor=colour))
+            d.add(String(x + 12, y, text, fontName=FONT, fontSize=6.5, fillColor=colour))
+            x += 14 + stringWidth(text, FONT, 6.5) + 8
+        y -= 9
     plot = LinePlot()
-    plot.x, plot.y = 30, 30
-    plot.width, plot.height = width - 40, height - 48
+    plot.x, plot.y = 30, 26 + 9 * len(legend_lines)
+    plot.width = width - 40
+    plot.height = height - plot.y - 8 - 10 * len(title_lines)
     n = len(visit_codes)
     data, styles_ = [], []
     ys: list[float] = []
@@ -425,18 +479,6 @@ def trend_chart(
     plot.yValueAxis.gridStrokeColor = colors.HexColor("#e3e6ea")
     plot.yValueAxis.visibleGrid = 1
     d.add(plot)
-    # Legend on one line: series names (when several), then each cut-off as its rule states it.
-    x, y = 30.0, 4.0
-    if len(series) > 1:
-        for i, (name, _) in enumerate(series):
-            colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
-            d.add(String(x, y, "●", fontName=FONT, fontSize=7, fillColor=colour))
-            d.add(String(x + 7, y, name, fontName=FONT, fontSize=6.5))
-            x += 7 + stringWidth(name, FONT, 6.5) + 8
-    for cut in cutoffs:
-        text = f"- - {cutoff_word} {cut.text}"
-        d.add(String(x, y, text, fontName=FONT, fontSize=6.5, fillColor=CUTOFF_COLOUR))
-        x += stringWidth(text, FONT, 6.5) + 8
     return d
 
 
@@ -478,7 +520,8 @@ def _charts(
             cutoffs += [c for c in cuts if c not in cutoffs]
         if not any(v is not None for _, vals in series for v in vals):
             continue
-        title = " / ".join(s[0] for s in series)
+        inst0 = found[0][1][0]
+        title = (inst0.zh if ctx.lang == "zh" else inst0.en) if len(series) > 1 else series[0][0]
         word = ctx.t("cut-off", "界值")
         drawings.append(trend_chart(title, codes, series, cutoffs, unit, cutoff_word=word))
     if not drawings:

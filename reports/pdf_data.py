@@ -10,7 +10,7 @@ from data alone. Field names mirror the store API rows (notes/store_api.md), so
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 
 import pandas as pd
@@ -160,43 +160,71 @@ def evaluate_frame(
 # From the store
 
 
-def load_participant(store, session, code: str) -> ParticipantRecord:
+def load_participant(store, session, code: str, *, with_answers: bool = True) -> ParticipantRecord:
     """Read one participant's printable record through the store API (reads only)."""
-    info = store.study(session)
     prow = store.participant(session, code)
+    frame = store.answers_frame(session, site=prow.site)
+    return next(iter_records(store, session, [code], frame=frame, with_answers=with_answers))
+
+
+def iter_records(
+    store,
+    session,
+    codes: Sequence[str] | None = None,
+    *,
+    frame: pd.DataFrame | None = None,
+    with_answers: bool = False,
+) -> Iterator[ParticipantRecord]:
+    """Records of ``codes`` (every participant when None), reading the study-wide parts
+    (``answers_frame``, confirmations, sites, protocol) once for the whole batch."""
+    info = store.study(session)
     sites = {s.code: s for s in store.sites(session)}
-    site = sites.get(prow.site)
     protocol = getattr(info, "protocol", None)
     per_visit: dict[str, tuple[str, ...]] = {}
     if protocol is not None:
         per_visit = {v.code: tuple(v.instruments) for v in protocol.visits}
-    visits = [
-        copy_row(VisitData, v, instruments=per_visit.get(v.visit, ()))
-        for v in store.visits(session, code)
-    ]
-    frame = store.answers_frame(session, site=prow.site)
-    frame = frame[frame["participant"] == code].reset_index(drop=True)
-    answers = {
-        v.visit: {
-            name: copy_row(AnswerData, row)
-            for name, row in store.answers(session, code, v.visit).items()
-        }
-        for v in visits
-    }
-    return ParticipantRecord(
-        study=StudyData(
-            code=info.code,
-            title_en=info.title_en,
-            title_zh=info.title_zh,
-            site=prow.site,
-            site_name=getattr(site, "name", "") if site else "",
-        ),
-        participant=copy_row(ParticipantData, prow),
-        visits=visits,
-        frame=frame,
-        answers=answers,
-        confirmations=[copy_row(ConfirmationData, c) for c in store.confirmations(session, code)],
-    )
+    if frame is None:
+        frame = store.answers_frame(session)
+    rows_of = frame.groupby("participant", sort=False).indices if len(frame) else {}
+    confirmations: dict[str, list[ConfirmationData]] = {}
+    for c in store.confirmations(session):
+        confirmations.setdefault(c.participant, []).append(copy_row(ConfirmationData, c))
+    if codes is None:
+        codes = [p.code for p in store.participants(session)]
+    for code in codes:
+        prow = store.participant(session, code)
+        visits = [
+            copy_row(VisitData, v, instruments=per_visit.get(v.visit, ()))
+            for v in store.visits(session, code)
+        ]
+        answers = (
+            {
+                v.visit: {
+                    name: copy_row(AnswerData, row)
+                    for name, row in store.answers(session, code, v.visit).items()
+                }
+                for v in visits
+            }
+            if with_answers
+            else {}
+        )
+        site = sites.get(prow.site)
+        idx = rows_of.get(code)
+        part = frame.iloc[idx] if idx is not None else frame.iloc[0:0]
+        yield ParticipantRecord(
+            study=StudyData(
+                code=info.code,
+                title_en=info.title_en,
+                title_zh=info.title_zh,
+                site=prow.site,
+                site_name=getattr(site, "name", "") if site else "",
+            ),
+            participant=copy_row(ParticipantData, prow),
+            visits=visits,
+            frame=part,
+            answers=answers,
+            confirmations=confirmations.get(code, []),
+        )
 
 
 def instruments_for_visit(
