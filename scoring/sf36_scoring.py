@@ -9,9 +9,9 @@ Two scoring systems share the 36 items:
   the person's mean of the answered items of the scale when at least half are answered, raw sum
   rescaled to 0–100. Norm-based PCS/MCS (Ware, Kosinski & Keller 1994) use these scales only.
 
-Everything is array arithmetic on a (36, n) matrix of codes: one matrix product gives every
-scale sum and answered count of both systems; a few table look-ups and element-wise operations do
-the rest. No per-row Python.
+Everything is array arithmetic on a (36, n) int8 matrix of codes: whole-number item sums per
+scale (a loop over about 15 item groups, never over rows), then a few floating-point operations
+on 8-row blocks and table look-ups for the non-linear items. No per-row Python.
 """
 
 from __future__ import annotations
@@ -155,52 +155,49 @@ def t_score_bounds(coef: dict[str, float]) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------------------------------------
-# Matrices derived from the item declarations (allowed codes) and the published tables above.
+# Item groups derived from the item declarations (allowed codes) and the published tables above.
 #
 # Every RAND recode, and every Ware item value except the GH1 and BP recalibrations, is linear in
-# the raw code: value = a + b·code. With V = 1 where an item is answered (else 0) and X = the code
-# (0 where absent), a scale's item sum is Σ a·V + b·X and its answered count Σ V, so all sums and
-# counts of both systems are one matrix product (24 × 36) @ (36 × n). The non-linear items are
-# table look-ups on single rows.
+# the raw code with whole coefficients: value = a + b·code. With V = 1 where an item is answered
+# and X = its code (0 where absent), a scale's item sum is Σ (a·V + b·X) and its answered count
+# Σ V. Items of a scale with the same (a, b) pairs form a group whose ΣX and ΣV are added once, so
+# all sums are exact small integers (int16) over int8 codes; only 24 rows per administration are
+# then turned into floating point. The loop runs over item groups (about 15), never over rows.
 
-_N = len(ITEMS)
 _MAX_CODE = np.array([max(i.codes) for i in ITEMS], dtype=np.float64)
-_WARE_NONLINEAR = (1, 21, 22)  # GH1 recalibrated; BP handled as a pair (§3.2)
+_WARE_NONLINEAR = (1, 21, 22)  # GH1 recalibrated (look-up); BP scored as a pair (§3.2)
 
 
-def _linear(n: int, mapping: dict[int, float]) -> tuple[float, float]:
+def _linear(n: int, mapping: dict[int, float]) -> tuple[int, int]:
     """(a, b) with value = a + b·code for every declared code of item ``n``; ValueError if the
-    table does not match the item's declared codes or is not linear."""
+    table does not match the item's declared codes or is not linear with whole coefficients."""
     declared = set(ITEMS[n - 1].codes)
     if set(mapping) != declared:
         raise ValueError(f"item {n}: scoring codes {sorted(mapping)} ≠ declared {sorted(declared)}")
     b = mapping[2] - mapping[1]
     a = mapping[1] - b
-    if any(abs(a + b * c - v) > 1e-12 for c, v in mapping.items()):
-        raise ValueError(f"item {n}: table is not linear in the code")
-    return a, b
+    if any(a + b * c != v for c, v in mapping.items()) or a != int(a) or b != int(b):
+        raise ValueError(f"item {n}: table is not linear in the code with whole coefficients")
+    return int(a), int(b)
 
 
-def _build() -> tuple[np.ndarray, np.ndarray]:
-    """Coefficients on V (answered) and on X (code): rows 0–7 Ware sums, 8–15 RAND sums,
-    16–23 answered counts, each block in ``SCALES`` order."""
-    on_v = np.zeros((3 * len(SCALES), _N))
-    on_x = np.zeros((3 * len(SCALES), _N))
+def _groups() -> tuple[tuple[int, tuple[int, ...], tuple[int, int] | None, tuple[int, int]], ...]:
+    """(scale index, item rows, Ware (a, b) or None if looked up, RAND (a, b)) per item group."""
+    found: dict[tuple, list[int]] = {}
     for j, s in enumerate(SCALES):
         for n in SCALE_ITEMS[s]:
-            if n not in _WARE_NONLINEAR:
-                on_v[j, n - 1], on_x[j, n - 1] = _linear(n, WARE_VALUE[n])
-            on_v[8 + j, n - 1], on_x[8 + j, n - 1] = _linear(n, RAND_RECODE[n])
-            on_v[16 + j, n - 1] = 1.0
-    return on_v, on_x
+            ware = None if n in _WARE_NONLINEAR else _linear(n, WARE_VALUE[n])
+            found.setdefault((j, ware, _linear(n, RAND_RECODE[n])), []).append(n - 1)
+    return tuple((j, tuple(rows), ware, rand) for (j, ware, rand), rows in found.items())
 
 
-_ON_V, _ON_X = _build()
-_SIZES = _ON_V[16:24].sum(axis=1)[:, None]
+_GROUPS = _groups()
+_SIZES = np.array([len(SCALE_ITEMS[s]) for s in SCALES], dtype=np.float64)[:, None]
 _HT = _linear(HT_ITEM, RAND_RECODE[HT_ITEM])
 
 
 def _lut(mapping: dict[int, float], n: int) -> np.ndarray:
+    """Look-up table by code (slot 0 = absent → 0.0) for a non-linear item value."""
     if set(mapping) != set(ITEMS[n - 1].codes):
         raise ValueError(f"item {n}: recalibration codes differ from the declared codes")
     table = np.zeros(int(_MAX_CODE[n - 1]) + 1)
@@ -237,31 +234,55 @@ SCORE_NAMES: tuple[str, ...] = (
 
 
 def item_codes(values: pd.DataFrame) -> np.ndarray:
-    """(36, n) raw codes, items in standard order; 0.0 where the answer is absent or is not one
-    of the item's codes (out of range, not a whole number: treated as missing, sf36.md §1)."""
+    """(36, n) int8 raw codes, items in standard order; 0 where the answer is absent or is not
+    one of the item's codes (negative, above the item's top code, not a whole number: treated as
+    missing, sf36.md §1)."""
     names = list(ITEM_NAMES)
     frame = values[names] if set(names).issubset(values.columns) else values.reindex(columns=names)
     if not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):  # not from the engine
         frame = frame.apply(pd.to_numeric, errors="coerce")
     raw = frame.to_numpy(dtype=np.float64, na_value=np.nan).T  # a view for a one-block frame
-    codes = np.nan_to_num(raw, nan=0.0, posinf=-1.0, neginf=-1.0)  # a new (36, n) array
-    # Fast path: the engine already refused every code an item does not have; check cheaply
-    # (negative, above the item's top code, not whole: 0 < code < 1 is not whole) and repair
-    # only if something slipped through.
-    if (
-        codes.min(initial=0.0) < 0.0
-        or (codes.max(axis=1, initial=0.0) > _MAX_CODE).any()
-        or not np.array_equal(np.floor(codes), codes)
-    ):
-        ok = (codes >= 1.0) & (codes <= _MAX_CODE[:, None]) & (codes == np.floor(codes))
-        codes[~ok] = 0.0
-    return codes
+    codes = np.fmax(raw, 0.0)  # NaN and negative → 0 (absent)
+    # The engine has already refused every code an item does not have; check cheaply and
+    # repair only if something slipped through (a direct call).
+    if (codes.max(axis=1, initial=0.0) > _MAX_CODE).any():
+        codes[codes > _MAX_CODE[:, None]] = 0.0
+    small = codes.astype(np.int8)  # exact for whole codes 0 … 6
+    # codes ≥ small everywhere, equal only for whole numbers: equal totals ⇔ no fractional code
+    if codes.sum() != small.sum(dtype=np.int64):
+        small[codes != small] = 0
+    return small
 
 
 def norm_based(ware_scales: np.ndarray) -> np.ndarray:
     """(2, n) PCS and MCS from (8, n) Ware scales in ``SCALES`` order (Ware, Kosinski & Keller
     1994): 50 + 10 × Σ z·coefficient. A missing scale (NaN) makes both missing."""
     return 50.0 + 10.0 * (_COEF_T @ ((ware_scales - _NORM_MEAN) / _NORM_SD))
+
+
+def item_sums(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per scale (8, n) int16: Ware item sum of the linear items, RAND item sum, answered count."""
+    n = codes.shape[1]
+    answered = codes > 0
+    ware = np.zeros((len(SCALES), n), dtype=np.int16)
+    rand = np.zeros((len(SCALES), n), dtype=np.int16)
+    count = np.zeros((len(SCALES), n), dtype=np.int16)
+    for j, rows, ware_ab, (ra, rb) in _GROUPS:
+        x = codes[rows[0]].astype(np.int16)
+        v = answered[rows[0]].astype(np.int16)
+        for r in rows[1:]:
+            x += codes[r]
+            v += answered[r]
+        count[j] += v
+        rand[j] += rb * x
+        if ra:
+            rand[j] += ra * v
+        if ware_ab is not None:
+            wa, wb = ware_ab
+            ware[j] += wb * x
+            if wa:
+                ware[j] += wa * v
+    return ware, rand, count
 
 
 def score_frame(
@@ -273,46 +294,41 @@ def score_frame(
 
     ``status`` is not consulted: a missing-data code always leaves the value absent (NaN).
     """
-    codes = item_codes(values)  # (36, n)
-    answered = np.sign(codes)  # 1.0 answered, 0.0 absent
-    sums = _ON_V @ answered + _ON_X @ codes  # (24, n): Ware sums, RAND sums, counts
-    counts = sums[16:24]
-    gh1 = codes[0].astype(np.intp)
-    sums[_I_GH] += _GH1[gh1]  # recalibrated GH1 (0 when absent)
-
+    codes = item_codes(values)  # (36, n) int8
+    ware_sum, rand_sum, count_i = item_sums(codes)
+    counts = count_i.astype(np.float64)
     out = np.empty((len(SCORE_NAMES), codes.shape[1]))
+    ware = out[0:8]
     with np.errstate(invalid="ignore", divide="ignore"):
         # Ware: missing items replaced by the person's mean of the answered ones (§3.3), so the
         # raw sum is k × mean; scored only when at least half of the items are answered.
-        ware = out[0:8]
-        np.divide(sums[0:8], counts, out=ware)
+        np.divide(ware_sum, counts, out=ware)
+        ware[_I_GH] += _GH1[codes[0]] / counts[_I_GH]  # recalibrated GH1 (0.0 when absent)
         ware *= _SIZES
         ware -= _WARE_LO
         ware *= 100.0 / _WARE_SPAN
         ware[counts < _WARE_MIN] = np.nan
         ware[_I_BP] = _ware_bp(codes[20], codes[21])
         # RAND-36: mean of the answered recoded items; NaN when none is answered (§2.3).
-        np.divide(sums[8:16], counts, out=out[12:20])
+        np.divide(rand_sum, counts, out=out[12:20])
     out[8:10] = norm_based(ware)  # NaN if any scale is missing (§4)
     np.add.reduce(ware[_PCS_SUM], axis=0, out=out[10])  # NaN if any of the four is missing
     np.add.reduce(ware[_MCS_SUM], axis=0, out=out[11])
     ht = codes[HT_ITEM - 1]
-    out[20] = np.where(ht > 0.0, _HT[0] + _HT[1] * ht, np.nan)
+    out[20] = np.where(ht > 0, _HT[0] + _HT[1] * ht.astype(np.float64), np.nan)
     return pd.DataFrame(out.T, index=values.index, columns=list(SCORE_NAMES), copy=False)
 
 
 def _ware_bp(c21: np.ndarray, c22: np.ndarray) -> np.ndarray:
-    """Ware bodily pain 0–100 from the codes of items 21 and 22, 0 = absent (sf36.md §3.2)."""
-    i21 = c21.astype(np.intp)
-    i22 = c22.astype(np.intp)
-    v21 = _BP21[i21]
-    v22 = _BP22[i22] + BP22_BONUS_IF_21_IS_1 * ((i21 == 1) & (i22 == 1))
-    has21 = i21 > 0
-    has22 = i22 > 0
+    """Ware bodily pain 0–100 from the int8 codes of items 21 and 22, 0 = absent (§3.2)."""
+    v21 = _BP21[c21]
+    v22 = _BP22[c22] + BP22_BONUS_IF_21_IS_1 * ((c21 == 1) & (c22 == 1))
+    has21 = c21 > 0
+    has22 = c22 > 0
     raw = np.where(
         has21 & has22,
         v21 + v22,
-        np.where(has21, 2.0 * v21, np.where(has22, 2.0 * _BP22_ALONE[i22], np.nan)),
+        np.where(has21, 2.0 * v21, np.where(has22, 2.0 * _BP22_ALONE[c22], np.nan)),
     )
     lo, hi = WARE_RAW_RANGE["bp"]
     return (raw - lo) / (hi - lo) * 100.0
