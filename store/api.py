@@ -27,7 +27,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from scoring.engine import Flag, evaluate_visit
+from scoring.engine import Flag, evaluate_visit, parse_column
 from scoring.model import Instrument, Item, ItemType, Level, MissingCode
 from store import audit as A
 from store import roles
@@ -60,9 +60,8 @@ PARTICIPANT_STATUSES = ("screened", "enrolled", "withdrawn", "completed")
 VISIT_STATUSES = ("planned", "in_progress", "complete", "missed", "not_done")
 CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 EVENT_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
-# Plausibility limits for participant attributes (older adults, DESIGN.md); not instrument items.
-HEIGHT_CM = (100.0, 230.0)
-WEIGHT_KG = (25.0, 250.0)
+# Participant attributes validated by their item declarations (scoring/participant.py).
+MEASURED_ATTRIBUTES = ("height_cm", "weight_kg")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -836,8 +835,40 @@ class Store:
             raise NotFound(f"no participant {code}")
         return ParticipantRow(*r)
 
-    def _participant_values(self, conn: Connection, data: Mapping[str, object]) -> dict:
+    def _attribute(
+        self, name: str, value: object, confirmations: Mapping[str, str], warned: list[str]
+    ) -> float | None:
+        """Height/weight checked against their item declaration: error refused, warning needs
+        ``confirmations[name]`` (the reason goes into the audit row)."""
+        if value is None or value == "":
+            return None
+        item = self._items.get(name)
+        if item is None:  # no declaration in this build: a finite number is all we can check
+            return _float(value, name)
+        parsed = parse_column(item, pd.Series([value], dtype=object))
+        if 0 in parsed.errors:
+            rule, en, zh = parsed.errors[0]
+            raise ValidationFailed("participant not saved", [_flag(name, en, zh, rule)])
+        if 0 in parsed.warnings:
+            rule, en, zh = parsed.warnings[0]
+            why = _text(confirmations.get(name), "confirmation reason")
+            if not why:
+                raise ValidationFailed(
+                    "participant not saved: confirm the implausible value with a reason",
+                    [Flag(0, name, str(value), Level.WARNING, rule, en, zh)],
+                )
+            warned.append(f"{name} confirmed: {why}")
+        return _as_float(parsed.values.iloc[0])
+
+    def _participant_values(
+        self,
+        conn: Connection,
+        data: Mapping[str, object],
+        confirmations: Mapping[str, str] | None = None,
+        warned: list[str] | None = None,
+    ) -> dict:
         """Validate participant fields; returns the normalised values (site → site_id too)."""
+        warned = [] if warned is None else warned
         out: dict[str, object] = {}
         if "site" in data:
             sid = conn.execute(select(S.sites.c.id).where(S.sites.c.code == data["site"])).first()
@@ -863,10 +894,8 @@ class Store:
                 if d is not None and not dt.date(1990, 1, 1) <= d <= today + dt.timedelta(366):
                     raise ValidationFailed(f"{key.replace('_', ' ')}: {d} is impossible")
                 out[key] = d
-            elif key == "height_cm":
-                out[key] = _float(value, "height (cm)", HEIGHT_CM)
-            elif key == "weight_kg":
-                out[key] = _float(value, "weight (kg)", WEIGHT_KG)
+            elif key in MEASURED_ATTRIBUTES:
+                out[key] = self._attribute(key, value, confirmations or {}, warned)
             elif key in ("screening_no", "randomization_no"):
                 out[key] = _text(value, key.replace("_", " "), 32)
             elif key == "status":
@@ -900,8 +929,12 @@ class Store:
         status: str | None = None,
         status_date: dt.date | str | None = None,
         status_reason: str | None = None,
+        confirmations: Mapping[str, str] | None = None,
     ) -> ParticipantRow:
-        """Add a participant and one planned visit per protocol visit (audited)."""
+        """Add a participant and one planned visit per protocol visit (audited).
+
+        Height and weight are checked against their item declarations; a value outside the soft
+        range needs ``confirmations["height_cm"/"weight_kg"]`` (kept in the audit trail)."""
         self._check(session, "add_participant")
         if not isinstance(code, str) or not CODE_RE.match(code):
             raise ValidationFailed(
@@ -909,6 +942,7 @@ class Store:
             )
         if status is None:
             status = "enrolled" if day1_date or enrolment_date else "screened"
+        warned: list[str] = []
         with self._write() as conn:
             vals = self._participant_values(
                 conn,
@@ -926,6 +960,8 @@ class Store:
                     "status_date": status_date,
                     "status_reason": status_reason,
                 },
+                confirmations,
+                warned,
             )
             if conn.execute(
                 select(S.participants.c.id).where(S.participants.c.code == code)
@@ -953,7 +989,9 @@ class Store:
                 ],
             )
             batch = A.AuditBatch(session.username)
-            batch.changes("create", "participant", code, {}, vals_for_audit(vals))
+            batch.changes(
+                "create", "participant", code, {}, vals_for_audit(vals), "; ".join(warned) or None
+            )
             for v in proto.visits:
                 batch.changes(
                     "create",
@@ -972,6 +1010,8 @@ class Store:
         changes: Mapping[str, object],
         reason: str,
         expected_version: int,
+        *,
+        confirmations: Mapping[str, str] | None = None,
     ) -> int:
         """Change participant fields (reason required); returns the new row version."""
         self._check(session, "update_participant")
@@ -984,7 +1024,10 @@ class Store:
             ).first()
             if p is None:
                 raise NotFound(f"no participant {code}")
-            vals = self._participant_values(conn, dict(changes))
+            warned: list[str] = []
+            vals = self._participant_values(conn, dict(changes), confirmations, warned)
+            if warned:
+                reason = f"{reason} ({'; '.join(warned)})"
             status = vals.get("status", p.status)
             if status in ("withdrawn", "completed") and "status" in vals:
                 if vals.get("status_date", p.status_date) is None:
