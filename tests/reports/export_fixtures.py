@@ -65,7 +65,11 @@ def filled_study(path: Path, participants: int = 4, seed: int = 3) -> Path:
                 vrow = store.visit(s, code, visit)
                 if i == participants - 1 and visit == "M1":
                     store.set_visit_status(
-                        s, code, visit, "missed", reason="participant in hospital",
+                        s,
+                        code,
+                        visit,
+                        "missed",
+                        reason="participant in hospital",
                         expected_version=vrow.row_version,
                     )
                     continue
@@ -79,13 +83,22 @@ def filled_study(path: Path, participants: int = 4, seed: int = 3) -> Path:
                         values[n] = v
                 conf = {n: CONFIRM for n in [*items, *scores]}
                 ver = store.save_answers(
-                    s, code, visit, values, statuses=statuses, confirmations=conf,
+                    s,
+                    code,
+                    visit,
+                    values,
+                    statuses=statuses,
+                    confirmations=conf,
                     expected_version=vrow.row_version,
                 )
                 target = vrow.target_date
                 actual = target if j != 1 else target + dt.timedelta(days=5)  # W1: out of window
                 store.set_visit_status(
-                    s, code, visit, "complete", actual_date=actual,
+                    s,
+                    code,
+                    visit,
+                    "complete",
+                    actual_date=actual,
                     out_of_window_reason="participant travelling" if j == 1 else None,
                     expected_version=ver,
                 )
