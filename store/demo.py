@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from store.demo_answers import AnswerGenerator, Person, VisitDraw, VisitRequest
 from store.protocol import Protocol, load_protocol
 
 DEMO_SEED = 20200313  # NCT04314011 was registered in March 2020
@@ -216,3 +217,155 @@ class DemoSummary:
     values_saved: int = 0
     confirmations: int = 0
     users: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _fried_1_to_4(scores) -> bool:
+    """Baseline acceptance: the model trial enrolled Fried scores 1–4 (NCT04314011)."""
+    value = scores.get("fried_score")
+    return value is not None and value == value and 1 <= float(value) <= 4
+
+
+def generate_answers(plan: DemoPlan) -> dict[tuple[str, str], VisitDraw]:
+    """Every complete visit's answers, drawn together and validated by the scoring engine."""
+    from scoring.registry import BY_KEY
+
+    keys = [k for v in plan.protocol.visits for k in v.instruments if k in BY_KEY]
+    instruments = [BY_KEY[k] for k in dict.fromkeys(keys)]
+    gen = AnswerGenerator(instruments)
+    fried_declared = any(s.name == "fried_score" for i in instruments for s in i.scores)
+    requests = []
+    for p in plan.participants:
+        person = Person(p.sex, p.age, p.height_cm, p.weight_kg)
+        for order, v in enumerate(p.visits):
+            if v.status != "complete":
+                continue
+            vd = plan.protocol.visit(v.code)
+            accept = _fried_1_to_4 if (order == 0 and fried_declared) else None
+            requests.append(
+                VisitRequest(
+                    p.code,
+                    v.code,
+                    order,
+                    person,
+                    v.health,
+                    tuple(k for k in vd.instruments if k in BY_KEY),
+                    accept,
+                )
+            )
+    rng = np.random.default_rng(plan.seed + 1)
+    draws = gen.generate(requests, rng)
+    return {(r.participant, r.visit): d for r, d in zip(requests, draws, strict=True)}
+
+
+def create_demo(
+    target: str,
+    seed: int = DEMO_SEED,
+    progress: ProgressFn | None = None,
+    sign_site: str = "SH",
+) -> DemoSummary:
+    """Create the demo study in a new database ``target`` (path or PostgreSQL URL).
+
+    Every write goes through the store API as the matching demo user: the administrator
+    creates the accounts and sites, the assessor enters participants and visits, the
+    investigator signs the complete visits of ``sign_site`` and the data manager locks that
+    site's baseline visits. Refuses a database that already holds users.
+    """
+    from store.api import Store
+    from store.errors import StoreError
+
+    say = progress or (lambda _msg: None)
+    plan = plan_demo(seed)
+    say("drawing answers for 30 participants × 6 visits …")
+    answers = generate_answers(plan)
+    store = Store.open(target, create=True)
+    summary = DemoSummary(str(target))
+    try:
+        if not store.needs_admin():
+            raise StoreError(
+                f"{target} already holds a study with users; the demo needs a new database"
+            )
+        (admin_name, _, admin_pw, admin_full) = DEMO_USERS[0]
+        store.create_first_admin(admin_name, admin_pw, admin_full)
+        admin = store.login(admin_name, admin_pw)
+        sessions = {"administrator": admin}
+        for name, role, pw, full in DEMO_USERS[1:]:
+            store.create_user(admin, name, pw, role, full_name=full)
+            sessions[role] = store.login(name, pw)
+        summary.users = [(n, r, pw) for n, r, pw, _ in DEMO_USERS]
+        for code, name in DEMO_SITES:
+            store.add_site(admin, code, name)
+        asr = sessions["assessor"]
+        inv = sessions["investigator"]
+        dm = sessions["data_manager"]
+        inv_pw = next(pw for _, r, pw, _ in DEMO_USERS if r == "investigator")
+        for n, p in enumerate(plan.participants, start=1):
+            say(f"participant {p.code} ({n}/{len(plan.participants)})")
+            row = store.add_participant(
+                asr,
+                p.code,
+                p.site,
+                p.sex,
+                p.birth_date,
+                p.height_cm,
+                p.weight_kg,
+                p.day1_date,
+                screening_no=p.screening_no,
+                randomization_no=p.randomization_no,
+                enrolment_date=p.enrolment_date,
+            )
+            summary.participants += 1
+            versions = {v.visit: v.row_version for v in store.visits(asr, p.code)}
+            for v in p.visits:
+                if v.status == "missed":
+                    store.set_visit_status(
+                        asr,
+                        p.code,
+                        v.code,
+                        "missed",
+                        reason=v.reason,
+                        expected_version=versions[v.code],
+                    )
+                    summary.visits_missed += 1
+                    continue
+                draw = answers[(p.code, v.code)]
+                ver = store.save_answers(
+                    asr,
+                    p.code,
+                    v.code,
+                    draw.values,
+                    confirmations=draw.confirmations,
+                    expected_version=versions[v.code],
+                )
+                store.set_visit_status(
+                    asr,
+                    p.code,
+                    v.code,
+                    "complete",
+                    actual_date=v.actual_date,
+                    out_of_window_reason=v.out_of_window_reason,
+                    expected_version=ver,
+                )
+                summary.visits_complete += 1
+                summary.values_saved += len(draw.values)
+                summary.confirmations += len(draw.confirmations)
+                if p.site == sign_site:
+                    store.sign_visit(inv, p.code, v.code, inv_pw, "reviewed and approved")
+                    if v.code == plan.protocol.visits[0].code:
+                        store.lock_visit(dm, p.code, v.code, "baseline data reviewed")
+            reason = p.status_reason or "completed the month-6 visit (end of follow-up)"
+            store.update_participant(
+                asr,
+                p.code,
+                {
+                    "status": p.status,
+                    "status_date": p.status_date,
+                    "status_reason": p.status_reason,
+                },
+                reason,
+                expected_version=row.row_version,
+            )
+        for s in sessions.values():
+            store.logout(s)
+    finally:
+        store.close()
+    return summary

@@ -23,6 +23,7 @@ Realism:
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -31,12 +32,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scoring.engine import Evaluation, evaluate, evaluate_visit
+from scoring.engine import Evaluation, evaluate, order_instruments
 from scoring.model import Instrument, Item, ItemType, Level, ScoringSettings
 
 RHO = 0.65  # correlation of every directed item with the latent health value
 TRIAL_CV = 0.04  # trial-to-trial coefficient of variation of repeated timed/strength trials
-MAX_ATTEMPTS = 60
+MAX_ATTEMPTS = 60  # rounds for errors and acceptance tests
+WARNING_ROUNDS = 6  # rounds for warnings; after that a warning is kept and confirmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +59,13 @@ class Typical:
 # reference intervals (physical.md §8); sleep habits of older adults (psqi.md); EQ-VAS of
 # older Chinese adults around 70.
 POPULATION: tuple[Typical, ...] = (
+    Typical(r"semi", "s", 10.3, 1.2),  # balance stands: most hold the 10 s (Guralnik 1994)
+    Typical(r"tandem", "s", 8.0, 3.0),
+    Typical(r"side", "s", 11.0, 1.0),
     Typical(r"tug", "s", 11.5, 2.8),
     Typical(r"walk|gait|4m", "s", 5.0, 1.1),
     Typical(r"grip", "kg", 27.0, 5.5, female=(17.5, 3.8)),
     Typical(r"ftsst|sts|chair|stand", "s", 13.5, 3.0),
-    Typical(r"tandem|side|balance|stand", "s", 8.0, 2.5),
     Typical(r"vas", None, 72.0, 11.0, direction=1.0),
     Typical(r"latency", None, 25.0, 14.0),
     Typical(r"sleep", "h", 6.4, 0.9),
@@ -90,7 +94,7 @@ class Person:
         """Participant columns the scorers may read (sex, height, weight, age)."""
         return {
             "sex": self.sex,
-            "age": self.age,
+            "age": int(self.age),  # completed years
             "height_cm": self.height_cm,
             "weight_kg": self.weight_kg,
         }
@@ -126,7 +130,7 @@ def _population(item: Item) -> Typical | None:
         if t.unit is not None and t.unit != item.unit:
             continue
         if re.search(t.pattern, item.name, re.IGNORECASE) and (
-            (lo is None or t.mean >= lo) and (hi is None or t.mean <= hi)
+            (lo is None or t.mean >= lo - 2 * t.sd) and (hi is None or t.mean <= hi + 2 * t.sd)
         ):
             return t
     return None
@@ -213,6 +217,41 @@ def _generated_items(instruments: Sequence[Instrument]) -> list[tuple[Instrument
     return out
 
 
+def evaluation_pool(instruments: Sequence[Instrument]) -> tuple[Instrument, ...]:
+    """``instruments`` plus every instrument they require (e.g. participant attributes)."""
+    from scoring.registry import BY_KEY
+
+    chosen = {i.key: i for i in instruments}
+    stack = list(chosen.values())
+    while stack:
+        for key in stack.pop().requires:
+            if key not in chosen and key in BY_KEY:
+                chosen[key] = BY_KEY[key]
+                stack.append(BY_KEY[key])
+    return order_instruments(chosen.values())
+
+
+TYPICAL_PERSON = Person("M", 70.0, 165.0, 63.0)
+
+
+def _probe(
+    instruments: Sequence[Instrument],
+    settings: ScoringSettings | None,
+    context: Mapping[str, object],
+) -> tuple[list[tuple[Instrument, Item]], Evaluation]:
+    """Typical answers (row 0), then per item the same with that item at its low / high end."""
+    items = [(i, it) for i, it in _generated_items(instruments) if it.name not in context]
+    base: dict[str, object] = {it.name: _typical_entry(it) for _, it in items}
+    base.update(context)
+    rows = [base]
+    for _, it in items:
+        low, high = _end_entries(it)
+        rows.append({**base, it.name: low})
+        rows.append({**base, it.name: high})
+    ev = evaluate(pd.DataFrame(rows, dtype=object), settings, evaluation_pool(instruments))
+    return items, ev
+
+
 def item_directions(
     instruments: Sequence[Instrument],
     settings: ScoringSettings | None = None,
@@ -220,29 +259,25 @@ def item_directions(
 ) -> dict[str, float]:
     """+1 when a higher raw value means better health, −1 when worse, 0 when no scorer says.
 
-    Measured, not declared: the typical answers are scored once as they are and once per item
-    with that item at its low and its high end; every score with ``higher_is_better`` set votes
-    with its change scaled to its declared range. One batch evaluation for all probes.
+    Measured, not declared: the typical answers of a typical participant are scored once as
+    they are and once per item with that item at its low and its high end; every ordinal score
+    with ``higher_is_better`` set votes with its change scaled to its declared range. One batch
+    evaluation for all probes.
     """
-    items = _generated_items(instruments)
-    base = {it.name: _typical_entry(it) for _, it in items}
-    base.update(context or {})
-    rows = [base]
-    for _, it in items:
-        low, high = _end_entries(it)
-        rows.append({**base, it.name: low})
-        rows.append({**base, it.name: high})
-    frame = pd.DataFrame(rows, dtype=object)
-    ev = evaluate(frame, settings, instruments)
+    items, ev = _probe(
+        instruments, settings, TYPICAL_PERSON.context() if context is None else context
+    )
     weights = {}
     for inst in ev.instruments:
         for s in inst.scores:
             if s.higher_is_better is None or s.is_text or s.name not in ev.scores.columns:
                 continue
+            if s.choices and (s.low is None or s.high is None):
+                continue  # a category with non-ordinal codes (e.g. 9 = indeterminate)
             span = (s.high - s.low) if (s.high is not None and s.low is not None) else 1.0
             weights[s.name] = (1.0 if s.higher_is_better else -1.0) / (span or 1.0)
     scores = ev.scores[list(weights)].apply(pd.to_numeric, errors="coerce").astype("float64")
-    w = pd.Series(weights)
+    w = pd.Series(weights, dtype="float64")
     out: dict[str, float] = {}
     for k, (_, it) in enumerate(items):
         lo_row, hi_row = scores.iloc[1 + 2 * k], scores.iloc[2 + 2 * k]
@@ -263,15 +298,9 @@ def scored_items(
 ) -> set[str]:
     """Items whose value changes at least one score of the typical answers (e.g. an "other
     reason" frequency counts only with its text, so alone it changes nothing)."""
-    items = _generated_items(instruments)
-    base = {it.name: _typical_entry(it) for _, it in items}
-    base.update(context or {})
-    rows = [base]
-    for _, it in items:
-        low, high = _end_entries(it)
-        rows.append({**base, it.name: low})
-        rows.append({**base, it.name: high})
-    ev = evaluate(pd.DataFrame(rows, dtype=object), settings, instruments)
+    items, ev = _probe(
+        instruments, settings, TYPICAL_PERSON.context() if context is None else context
+    )
     sc = ev.scores.astype(object).where(ev.scores.notna(), None)
     out = set()
     for k, (_, it) in enumerate(items):
@@ -281,7 +310,7 @@ def scored_items(
 
 
 # --------------------------------------------------------------------------------------------
-# Drawing a visit
+# Drawing visits
 
 
 def _norm_cdf(z: float) -> float:
@@ -289,17 +318,19 @@ def _norm_cdf(z: float) -> float:
 
 
 def _trial_groups(instruments: Sequence[Instrument]) -> dict[str, str]:
-    """item name → group key: numeric items of one instrument with the same unit and limits."""
+    """item name → group key for repeated trials: numeric items of one instrument whose names
+    differ only in a trial number (tug_1_s, tug_2_s) and that share unit and limits."""
     groups: dict[str, str] = {}
     for inst in instruments:
         keyed: dict[tuple, list[str]] = {}
         for it in inst.items:
-            if it.type in (ItemType.DECIMAL, ItemType.INTEGER) and it.unit:
-                keyed.setdefault((it.unit, it.hard, it.soft), []).append(it.name)
+            if it.type in (ItemType.DECIMAL, ItemType.INTEGER) and re.search(r"\d", it.name):
+                key = (re.sub(r"\d+", "#", it.name), it.unit, it.hard, it.soft)
+                keyed.setdefault(key, []).append(it.name)
         for key, names in keyed.items():
             if len(names) > 1:
                 for n in names:
-                    groups[n] = f"{inst.key}:{key[0]}:{names[0]}"
+                    groups[n] = f"{inst.key}:{key[0]}"
     return groups
 
 
@@ -310,7 +341,7 @@ Adjuster = Callable[
 ]
 
 
-def _psqi_like_sleep(
+def _sleep_within_bed_time(
     answers: dict[str, object],
     items: Mapping[str, Item],
     person: Person,
@@ -343,92 +374,157 @@ def _psqi_like_sleep(
     answers[hours] = raw_entry(it, _clip_round(it, math.floor(in_bed * eff / 15) * 0.25))
 
 
-ADJUSTERS: tuple[Adjuster, ...] = (_psqi_like_sleep,)
+def _balance_hierarchy(
+    answers: dict[str, object],
+    items: Mapping[str, Item],
+    person: Person,
+    health: float,
+    rng: np.random.Generator,
+) -> None:
+    """SPPB-style balance stands (side-by-side → semi-tandem → tandem, Guralnik 1994): a stand
+    is attempted only when the previous one was held to its declared maximum; later ones stay
+    blank (optional items), as on the NIA score sheet."""
+    chain = [
+        next((n for n in items if re.search(pat, n) and n in answers), None)
+        for pat in (r"side", r"semi", r"(?<!semi_)tandem")
+    ]
+    if None in chain:
+        return
+    for prev, nxt in itertools.pairwise(chain):
+        top = _limits(items[prev])[1]
+        value = answers.get(prev)
+        if value is None or top is None or float(value) < top:  # type: ignore[arg-type]
+            answers[nxt] = None
+
+
+ADJUSTERS: tuple[Adjuster, ...] = (_sleep_within_bed_time, _balance_hierarchy)
+
+
+@dataclass
+class VisitRequest:
+    """One visit to generate: who, which visit (protocol order), how healthy, which instruments,
+    and an optional acceptance test on the visit's scores (e.g. Fried 1–4 at baseline)."""
+
+    participant: str
+    visit: str
+    order: int
+    person: Person
+    health: float
+    instruments: tuple[str, ...]
+    accept: Callable[[pd.Series], bool] | None = None
 
 
 @dataclass
 class VisitDraw:
-    """One generated visit: raw entries to save, confirmations for warnings kept on purpose, and
-    the evaluation of exactly those entries."""
+    """One generated visit: raw entries to save, confirmations for warnings kept on purpose, the
+    visit's scores and flags, and how many draws it took."""
 
     values: dict[str, object]
     confirmations: dict[str, str]
-    evaluation: Evaluation
+    scores: pd.Series
+    flags: pd.DataFrame
     attempts: int
 
 
 class AnswerGenerator:
-    """Draws whole visits for a set of instruments; deterministic for a given ``rng``."""
+    """Draws visits for a set of instruments; deterministic for a given ``rng``.
+
+    Visits are generated in batches: all visits are scored and flagged together by one
+    ``scoring.engine.evaluate`` call (change-from-previous rules included, rows in visit order),
+    and only the instruments of the visits that carry an error or a warning, or that an
+    acceptance test refuses, are drawn again.
+    """
 
     def __init__(
         self,
         instruments: Sequence[Instrument],
         settings: ScoringSettings | None = None,
         rho: float = RHO,
+        context_items: Sequence[str] = tuple(TYPICAL_PERSON.context()),
     ) -> None:
         self.instruments = tuple(instruments)
+        self.pool = evaluation_pool(self.instruments)
         self.settings = settings or ScoringSettings()
         self.rho = rho
-        self.items: dict[str, Item] = {it.name: it for _, it in _generated_items(self.instruments)}
-        self.owner: dict[str, Instrument] = {
-            it.name: inst for inst, it in _generated_items(self.instruments)
-        }
+        generated = [
+            (i, it) for i, it in _generated_items(self.instruments) if it.name not in context_items
+        ]
+        self.items: dict[str, Item] = {it.name: it for _, it in generated}
+        self.owner: dict[str, Instrument] = {it.name: inst for inst, it in generated}
         self.directions = item_directions(self.instruments, self.settings)
-        self.groups = _trial_groups(self.instruments)
         self.scored = scored_items(self.instruments, self.settings)
+        self.groups = _trial_groups(self.instruments)
+        self._traits: dict[tuple[str, str], float] = {}
+
+    # one visit's raw entries ------------------------------------------------------------------
+
+    def _trait(self, participant: str, key: str, rng: np.random.Generator) -> float:
+        """A participant's persistent deviation on one item (or trial group): visits of one
+        person resemble each other, as real repeated measurements do."""
+        k = (participant, key)
+        if k not in self._traits:
+            self._traits[k] = float(rng.normal())
+        return self._traits[k]
+
+    def _z(self, item: Item, participant: str, health: float, rng: np.random.Generator) -> float:
+        d = self.directions.get(item.name, 0.0)
+        rho = self.rho if d else 0.0
+        key = self.groups.get(item.name, item.name)
+        noise = math.sqrt(0.75) * self._trait(participant, key, rng) + 0.5 * rng.normal()
+        return rho * d * health + math.sqrt(1 - rho**2) * noise
 
     def _draw_item(
         self,
         item: Item,
+        participant: str,
         person: Person,
         health: float,
         rng: np.random.Generator,
         shared: dict[str, float],
     ) -> object:
-        d = self.directions.get(item.name, 0.0)
-        rho = self.rho if d else 0.0
         if item.type is ItemType.CODED:
             codes = sorted(item.codes)
             if item.name not in self.scored:  # e.g. "other reason" without its text: rarely
                 return codes[0] if rng.random() < 0.85 else codes[min(1, len(codes) - 1)]
-            z = rho * d * health + math.sqrt(1 - rho**2) * rng.normal() * (1.0 if d else 0.6)
-            q = _norm_cdf(z)
-            idx = min(len(codes) - 1, int(q * len(codes)))
-            return codes[idx]
+            z = self._z(item, participant, health, rng)
+            if not self.directions.get(item.name):
+                z *= 0.6  # undirected: answers cluster in the middle
+            return codes[min(len(codes) - 1, int(_norm_cdf(z) * len(codes)))]
         mean, sd = typical(item, person.sex)
         group = self.groups.get(item.name)
         if group is not None and group in shared:
-            base = shared[group]
-            value = base * (1 + rng.normal(0, TRIAL_CV)) if base else base
+            value = shared[group] * (1 + rng.normal(0, TRIAL_CV))
         else:
-            z = rho * d * health + math.sqrt(1 - rho**2) * rng.normal()
-            value = mean + z * sd
+            value = mean + self._z(item, participant, health, rng) * sd
             if group is not None:
                 shared[group] = value
         return raw_entry(item, _clip_round(item, value))
 
     def draw(
         self,
-        person: Person,
-        health: float,
+        request: VisitRequest,
         rng: np.random.Generator,
         only: set[str] | None = None,
-        into: dict[str, object] | None = None,
+        into: Mapping[str, object] | None = None,
     ) -> dict[str, object]:
-        """Raw entries for every item (or the instruments in ``only``)."""
+        """Raw entries for every item of the request's instruments (or those in ``only``)."""
         answers: dict[str, object] = dict(into or {})
+        keys = set(request.instruments) if only is None else set(request.instruments) & only
         shared: dict[str, float] = {}
         for name, item in self.items.items():
-            if only is not None and self.owner[name].key not in only:
-                continue
-            answers[name] = self._draw_item(item, person, health, rng, shared)
+            if self.owner[name].key in keys:
+                answers[name] = self._draw_item(
+                    item, request.participant, request.person, request.health, rng, shared
+                )
         for inst in self.instruments:
-            if only is not None and inst.key not in only:
+            if inst.key not in keys:
                 continue
             inst_items = {it.name: it for it in inst.items if it.name in self.items}
             for adjust in ADJUSTERS:
-                adjust(answers, inst_items, person, health, rng)
+                adjust(answers, inst_items, request.person, request.health, rng)
         return answers
+
+    # many visits, validated together --------------------------------------------------------
 
     def _owner_of(self, variable: str) -> str | None:
         if variable in self.owner:
@@ -438,45 +534,79 @@ class AnswerGenerator:
                 return inst.key
         return None
 
+    def _evaluate(
+        self, requests: Sequence[VisitRequest], answers: Sequence[Mapping[str, object]]
+    ) -> Evaluation:
+        rows = []
+        for req, ans in zip(requests, answers, strict=True):
+            rows.append(
+                {**ans, **req.person.context(), "participant": req.participant, "visit": req.visit}
+            )
+        frame = pd.DataFrame(rows, dtype=object)
+        return evaluate(frame, self.settings, self.pool)
+
+    def generate(
+        self,
+        requests: Sequence[VisitRequest],
+        rng: np.random.Generator,
+        confirm_reason: str = "checked with the participant (demo data)",
+    ) -> list[VisitDraw]:
+        """Draw every requested visit so that the store accepts it: no error flag; warnings are
+        redrawn (the owning instrument of that visit only) up to ``WARNING_ROUNDS`` times, then
+        kept with a confirmation reason (a few confirmed warnings are realistic). Requests must
+        be in participant and visit order."""
+        answers = [self.draw(r, rng) for r in requests]
+        attempts = [1] * len(requests)
+        ev = self._evaluate(requests, answers)
+        for _round in range(MAX_ATTEMPTS):
+            flags = ev.flags
+            bad = flags[flags["level"].isin([Level.ERROR.value, Level.WARNING.value])]
+            redraw: dict[int, set[str]] = {}
+            for row, variable, level in zip(bad["row"], bad["variable"], bad["level"], strict=True):
+                if level == Level.WARNING.value and attempts[int(row)] >= WARNING_ROUNDS:
+                    continue  # implausible but possible: kept, with a confirmation reason
+                owner = self._owner_of(variable)
+                keys = {owner} if owner else set(requests[row].instruments)
+                redraw.setdefault(int(row), set()).update(keys)
+            for k, req in enumerate(requests):
+                if req.accept is not None and not req.accept(ev.scores.iloc[k]):
+                    redraw.setdefault(k, set()).update(req.instruments)
+            if not redraw:
+                break
+            for k, keys in redraw.items():
+                answers[k] = self.draw(requests[k], rng, only=keys, into=answers[k])
+                attempts[k] += 1
+            ev = self._evaluate(requests, answers)
+        out = []
+        for k, req in enumerate(requests):
+            flags = ev.flags[ev.flags["row"] == k]
+            errors = flags[flags["level"] == Level.ERROR.value]
+            if not errors.empty or (req.accept is not None and not req.accept(ev.scores.iloc[k])):
+                first = errors.iloc[0]["message_en"] if not errors.empty else "acceptance test"
+                raise RuntimeError(
+                    f"demo generator: {req.participant} {req.visit}: no valid visit after "
+                    f"{MAX_ATTEMPTS} draws: {first}"
+                )
+            warned = flags[flags["level"] == Level.WARNING.value]["variable"]
+            confirmations = {v: confirm_reason for v in warned}
+            values = {
+                n: v
+                for n, v in answers[k].items()
+                if v is not None and self.owner[n].key in req.instruments
+            }
+            out.append(VisitDraw(values, confirmations, ev.scores.iloc[k], flags, attempts[k]))
+        return out
+
     def visit(
         self,
         person: Person,
         health: float,
         rng: np.random.Generator,
-        previous: Mapping[str, object] | None = None,
-        accept: Callable[[Evaluation], bool] | None = None,
-        confirm_reason: str = "checked with the participant (demo data)",
+        accept: Callable[[pd.Series], bool] | None = None,
+        participant: str = "P",
     ) -> VisitDraw:
-        """Draw a visit that the store accepts: no error flag; warnings are redrawn (the owning
-        instrument only) up to ``MAX_ATTEMPTS`` times, then kept with a confirmation reason.
-        ``accept`` may refuse a draw (e.g. an eligibility range at baseline)."""
-        context = person.context()
-        answers = self.draw(person, health, rng)
-        prev = None if previous is None else {**previous, **context}
-        ev = None
-        for attempt in range(1, MAX_ATTEMPTS + 1):
-            ev = evaluate_visit(
-                {**answers, **context}, self.settings, previous=prev, instruments=self.instruments
-            )
-            flags = ev.flags
-            bad = flags[flags["level"].isin([Level.ERROR.value, Level.WARNING.value])]
-            refused = accept is not None and not accept(ev)
-            if bad.empty and not refused:
-                return VisitDraw(answers, {}, ev, attempt)
-            if attempt == MAX_ATTEMPTS:
-                break
-            redraw = {self._owner_of(v) for v in bad["variable"]} - {None}
-            if refused or not redraw:
-                redraw = {i.key for i in self.instruments}
-            answers = self.draw(person, health, rng, only=redraw, into=answers)  # type: ignore[arg-type]
-        assert ev is not None
-        flags = ev.flags
-        errors = flags[flags["level"] == Level.ERROR.value]
-        if not errors.empty or (accept is not None and not accept(ev)):
-            first = errors.iloc[0]["message_en"] if not errors.empty else "acceptance rule"
-            raise RuntimeError(
-                f"demo generator: no valid visit after {MAX_ATTEMPTS} draws: {first}"
-            )
-        warned = flags[flags["level"] == Level.WARNING.value]["variable"]
-        confirmations = {v: confirm_reason for v in warned if v in self.items}
-        return VisitDraw(answers, confirmations, ev, MAX_ATTEMPTS)
+        """One visit of every instrument (see ``generate``)."""
+        req = VisitRequest(
+            participant, "V", 0, person, health, tuple(i.key for i in self.instruments), accept
+        )
+        return self.generate([req], rng)[0]

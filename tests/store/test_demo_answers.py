@@ -14,7 +14,7 @@ from scoring.engine import evaluate
 from scoring.model import ItemType
 from scoring.registry import INSTRUMENTS
 from store.demo import N_PARTICIPANTS, plan_demo
-from store.demo_answers import AnswerGenerator, Person
+from store.demo_answers import AnswerGenerator, Person, VisitRequest
 
 
 def test_plan_matches_the_model_trial_flow():
@@ -56,7 +56,7 @@ def test_generated_visits_pass_every_declared_check_and_respect_soft_limits():
     rows = []
     for k in range(40):
         person = Person("F" if k % 2 else "M", 60 + k % 20, 150 + k % 25, 50 + k % 30)
-        draw = gen.visit(person, float(rng.normal()), rng)
+        draw = gen.visit(person, float(rng.normal()), rng, participant=f"P{k}")
         assert not draw.confirmations or all(r for r in draw.confirmations.values())
         rows.append({**draw.values, **person.context()})
         for name, value in draw.values.items():
@@ -69,8 +69,9 @@ def test_generated_visits_pass_every_declared_check_and_respect_soft_limits():
     ev = evaluate(frame, instruments=INSTRUMENTS)
     errors = ev.flags[ev.flags["level"] == "error"]
     assert errors.empty, errors.head().to_dict("records")
-    # every generated item carries a value (complete answers)
-    assert not ev.values[list(gen.items)].isna().any().any()
+    # every required generated item carries a value (complete answers)
+    required = [n for n, it in gen.items.items() if it.required]
+    assert not ev.values[required].isna().any().any()
 
 
 def test_directions_are_measured_from_the_declared_scorers():
@@ -83,8 +84,12 @@ def test_directions_are_measured_from_the_declared_scorers():
     person = Person("M", 70, 165, 62)
     # healthier latent value → better directed scores on average
     scores = {}
+    keys = tuple(i.key for i in INSTRUMENTS)
     for h in (-1.5, 1.5):
-        rows = [{**gen.draw(person, h, rng), **person.context()} for _ in range(60)]
+        rows = [
+            {**gen.draw(VisitRequest(f"P{k}", "V", 0, person, h, keys), rng), **person.context()}
+            for k in range(60)
+        ]
         ev = evaluate(pd.DataFrame(rows, dtype=object), instruments=INSTRUMENTS)
         scores[h] = ev.scores
     better = 0
