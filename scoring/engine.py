@@ -89,12 +89,80 @@ class ParsedColumn:
     warnings: dict[object, tuple[str, str, str]]
 
 
+_PARSE_CACHE: dict[Item, dict[tuple[type, object], tuple]] = {}
+_CACHE_MAX_UNIQUES = 4096  # columns with more distinct values are parsed without the cache
+_CACHE_MAX_PER_ITEM = 20_000
+
+
 def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
-    """Type-check one column against its item definition (vectorised).
+    """Type-check one column against its item definition.
 
     Blank → absent. A missing-data token (ND, RF, UN, NA, UK) → status, if the item allows it.
     Anything that is not a valid value → error and absent for scoring.
+
+    Each *distinct* raw value is parsed once (``_parse_values``, vectorised) and the result is
+    mapped back to the rows; results are memoised per item, so re-evaluating a visit on every
+    keystroke parses only the value that changed. The semantics live in ``_parse_values`` alone.
     """
+    n = len(raw)
+    index = raw.index
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    uniques = np.asarray(uniques, dtype=object)
+    k = len(uniques)
+    cache = _PARSE_CACHE.setdefault(item, {}) if k <= _CACHE_MAX_UNIQUES else None
+    results: list[tuple | None] = [None] * k
+    todo: list[int] = []
+    if cache is not None:
+        for j, u in enumerate(uniques):
+            hit = cache.get((u.__class__, u))
+            if hit is None:
+                todo.append(j)
+            else:
+                results[j] = hit
+    else:
+        todo = list(range(k))
+    if todo:
+        sub = pd.Series(uniques[todo], dtype=raw.dtype if raw.dtype.kind in "fiu" else object)
+        parsed = _parse_values(item, sub)
+        for pos, j in enumerate(todo):
+            res = (
+                parsed.values.iloc[pos],
+                parsed.status.iloc[pos],
+                parsed.errors.get(pos),
+                parsed.warnings.get(pos),
+            )
+            results[j] = res
+            if cache is not None:
+                if len(cache) >= _CACHE_MAX_PER_ITEM:
+                    cache.clear()
+                cache[(uniques[j].__class__, uniques[j])] = res
+    text_like = item.type in (ItemType.TEXT, ItemType.CENSORED)
+    absent: object = None if text_like else np.nan
+    u_values = np.array([r[0] for r in results] + [absent], dtype=object)
+    u_status = np.array([r[1] for r in results] + [None], dtype=object)
+    vals = u_values[codes]  # code -1 (blank) picks the trailing 'absent'
+    if text_like:
+        values = pd.Series(vals, index=index, dtype=object)
+    else:
+        values = pd.Series(vals.astype("float64"), index=index)
+    status = pd.Series(u_status[codes], index=index, dtype=object)
+    errors: dict[object, tuple[str, str, str]] = {}
+    warnings: dict[object, tuple[str, str, str]] = {}
+    err_u = [j for j, r in enumerate(results) if r[2] is not None]
+    warn_u = [j for j, r in enumerate(results) if r[3] is not None]
+    if err_u or warn_u:
+        for j in err_u:
+            for row in index[codes == j]:
+                errors[row] = results[j][2]
+        for j in warn_u:
+            for row in index[codes == j]:
+                warnings[row] = results[j][3]
+    del n
+    return ParsedColumn(values, status, errors, warnings)
+
+
+def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
+    """The parsing rules, vectorised over ``raw`` (used on a column's distinct values)."""
     index = raw.index
     blank = _blank(raw)
     status = pd.Series([None] * len(raw), index=index, dtype=object)
@@ -448,50 +516,112 @@ def evaluate(
         work = pd.concat([work, part], axis=1)
     scores = pd.concat(score_parts, axis=1) if score_parts else pd.DataFrame(index=index)
 
+    chunks: list[pd.DataFrame | None] = [pd.DataFrame(flag_rows, columns=list(FLAG_COLUMNS))]
     for inst in chosen:
         for rule in inst.rules:
-            flag_rows.extend(_apply_rule(rule, work, settings))
+            chunks.append(_apply_rule(rule, work, settings))
     if {"participant", "visit"}.issubset(raw.columns):
+        participant = raw["participant"]
+        if isinstance(participant, pd.DataFrame):  # duplicated header: first one wins
+            participant = participant.iloc[:, 0]
         for inst in chosen:
             for change in inst.change_rules:
-                flag_rows.extend(_apply_change(change, work, raw["participant"]))
+                chunks.append(_apply_change(change, work, participant))
 
-    flags = pd.DataFrame(flag_rows, columns=list(FLAG_COLUMNS))
+    parts = [c for c in chunks if c is not None and len(c)]
+    flags = (
+        pd.concat(parts, ignore_index=True)
+        if len(parts) > 1
+        else (parts[0] if parts else chunks[0]).astype(object)
+    )
     if len(flags):
-        order = {row: i for i, row in enumerate(index)}
-        flags["_o"] = flags["row"].map(order)
-        flags = flags.sort_values(["_o"], kind="stable").drop(columns="_o")
-        flags = flags.reset_index(drop=True)
+        order = pd.Series(np.arange(len(index)), index=index)
+        if index.is_unique:
+            pos = index.get_indexer(pd.Index(flags["row"]))
+        else:
+            pos = flags["row"].map(order.groupby(level=0).first()).to_numpy()
+        flags = flags.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
     return Evaluation(values, status_frame, scores, flags, chosen)
 
 
-def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> list[tuple]:
-    mask = rule.test(work, settings)
-    mask = pd.Series(mask, index=work.index).fillna(False).astype(bool)
-    if not mask.any():
-        return []
-    limit = rule.limit(work, settings) if callable(rule.limit) else rule.limit
-    detail = rule.detail(work, settings) if rule.detail is not None else None
-    out = []
-    var = work[rule.variable] if rule.variable in work.columns else None
-    for row in work.index[mask.to_numpy()]:
-        value = "" if var is None else _fmt_value(var[row])
-        lim = limit[row] if isinstance(limit, pd.Series) else limit
-        fmt = {"value": value, "limit": lim, "source": rule.source}
-        if detail is not None:
-            fmt["detail"] = detail[row] if isinstance(detail, pd.Series) else detail
-        out.append(
-            (
-                row,
-                rule.variable,
-                value,
-                rule.level.value,
-                rule.id,
-                rule.message_en.format(**fmt),
-                rule.message_zh.format(**fmt),
-            )
-        )
+def _flag_chunk(
+    rows: np.ndarray, variable: str, values: np.ndarray, level: str, rule: str,
+    en: np.ndarray, zh: np.ndarray,
+) -> pd.DataFrame:  # fmt: skip
+    n = len(rows)
+    return pd.DataFrame(
+        {
+            "row": rows,
+            "variable": np.full(n, variable, dtype=object),
+            "value": values,
+            "level": np.full(n, level, dtype=object),
+            "rule": np.full(n, rule, dtype=object),
+            "message_en": en,
+            "message_zh": zh,
+        },
+        columns=list(FLAG_COLUMNS),
+    )
+
+
+_SENTINEL_RE = re.compile("\x00(\\w+)\x00")
+
+
+def _render(template: str, const: dict[str, str], per_row: dict[str, np.ndarray], n: int):
+    """``template.format(**const, **per_row)`` for ``n`` rows at once (object array of str).
+
+    Per-row fields are substituted by sentinels, the formatted text is split on them and the
+    pieces are concatenated column-wise, so each message costs a few string additions."""
+    marks = {k: f"\x00{k}\x00" for k in per_row}
+    pieces = _SENTINEL_RE.split(template.format(**const, **marks))
+    out = np.full(n, pieces[0], dtype=object)
+    for i in range(1, len(pieces), 2):
+        out = out + per_row[pieces[i]]
+        if pieces[i + 1]:
+            out = out + pieces[i + 1]
     return out
+
+
+def _per_row_text(obj: object, index: pd.Index, mask: np.ndarray) -> np.ndarray | str:
+    """A limit/detail result (a str, or per-row texts for ``index``) for the flagged rows."""
+    if isinstance(obj, pd.Series):
+        if not obj.index.equals(index):
+            obj = obj.reindex(index)
+        obj = obj.to_numpy(dtype=object)
+    if isinstance(obj, np.ndarray | list):
+        arr = np.asarray(obj, dtype=object)
+        if len(arr) == len(mask):
+            arr = arr[mask]
+        return np.array([str(x) for x in arr], dtype=object)
+    return str(obj)
+
+
+def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> pd.DataFrame | None:
+    mask = rule.test(work, settings)
+    mask = pd.Series(mask, index=work.index).fillna(False).astype(bool).to_numpy()
+    if not mask.any():
+        return None
+    limit = rule.limit(work, settings) if callable(rule.limit) else rule.limit
+    limit = _per_row_text(limit, work.index, mask)
+    detail = None
+    if rule.detail is not None:  # computed for the flagged rows only
+        flagged = work[mask]
+        detail = _per_row_text(rule.detail(flagged, settings), flagged.index, np.ones(0, bool))
+    n = int(mask.sum())
+    if rule.variable in work.columns:
+        values = _fmt_values(work[rule.variable].to_numpy()[mask])
+    else:
+        values = np.full(n, "", dtype=object)
+    const: dict[str, str] = {"source": rule.source}
+    per_row: dict[str, np.ndarray] = {"value": values}
+    for key, v in (("limit", limit), ("detail", detail)):
+        if isinstance(v, np.ndarray):
+            per_row[key] = v
+        elif v is not None:
+            const[key] = v
+    en = _render(rule.message_en, const, per_row, n)
+    zh = _render(rule.message_zh, const, per_row, n)
+    rows = work.index.to_numpy()[mask]
+    return _flag_chunk(rows, rule.variable, values, rule.level.value, rule.id, en, zh)
 
 
 def _fmt_value(v: object) -> str:
@@ -502,9 +632,26 @@ def _fmt_value(v: object) -> str:
     return str(v)
 
 
-def _apply_change(change: ChangeRule, work: pd.DataFrame, participant: pd.Series) -> list[tuple]:
+def _fmt_values(arr: np.ndarray) -> np.ndarray:
+    """``_fmt_value`` over an array (vectorised for float arrays)."""
+    if arr.dtype.kind != "f":
+        return np.array([_fmt_value(v) for v in arr.tolist()], dtype=object)
+    out = np.full(len(arr), "", dtype=object)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(arr) & (arr == np.floor(arr)) & (np.abs(arr) < 2**53)
+    if whole.any():
+        out[whole] = arr[whole].astype(np.int64).astype(str).astype(object)
+    other = ~whole & ~np.isnan(arr)
+    if other.any():
+        out[other] = [_fmt_value(float(v)) for v in arr[other].tolist()]
+    return out
+
+
+def _apply_change(
+    change: ChangeRule, work: pd.DataFrame, participant: pd.Series
+) -> pd.DataFrame | None:
     if change.variable not in work.columns:
-        return []
+        return None
     cur = work[change.variable].astype("float64")
     prev = cur.groupby(participant.to_numpy(), sort=False).shift(1)
     prev = prev.groupby(participant.to_numpy(), sort=False).ffill()  # last *available* value
@@ -514,31 +661,36 @@ def _apply_change(change: ChangeRule, work: pd.DataFrame, participant: pd.Series
         mask |= (diff > change.relative * prev.abs()) & (prev.abs() > 0)
     if change.absolute is not None:
         mask |= diff > change.absolute
-    mask &= cur.notna() & prev.notna()
-    out = []
-    for row in work.index[mask.to_numpy()]:
-        limits = []
-        if change.relative is not None:
-            limits.append(f"±{change.relative * 100:g} %")
-        if change.absolute is not None:
-            limits.append(f"±{change.absolute:g}")
-        lim = " or ".join(limits)
-        lim_zh = " 或 ".join(limits)
-        v, p = _fmt_value(cur[row]), _fmt_value(prev[row])
-        out.append(
-            (
-                row,
-                change.variable,
-                v,
-                "warning",
-                f"change.{change.variable}",
-                f"{change.variable}: {v} changed from {p} at the previous visit by more than "
-                f"{lim} ({change.source}); confirm with a reason or correct it",
-                f"{change.variable}：{v} 与上次访视的 {p} 相比变化超过 {lim_zh}"
-                f"（{change.source}）；请注明理由确认或更正",
-            )
-        )
-    return out
+    mask = (mask & cur.notna() & prev.notna()).to_numpy()
+    if not mask.any():
+        return None
+    limits = []
+    if change.relative is not None:
+        limits.append(f"±{change.relative * 100:g} %")
+    if change.absolute is not None:
+        limits.append(f"±{change.absolute:g}")
+    n = int(mask.sum())
+    v = _fmt_values(cur.to_numpy()[mask])
+    p = _fmt_values(prev.to_numpy()[mask])
+    var, src = change.variable, change.source
+    const_en = {"lim": " or ".join(limits), "src": src, "var": var}
+    const_zh = {"lim": " 或 ".join(limits), "src": src, "var": var}
+    per_row = {"v": v, "p": p}
+    en = _render(
+        "{var}: {v} changed from {p} at the previous visit by more than {lim} ({src}); "
+        "confirm with a reason or correct it",
+        const_en,
+        per_row,
+        n,
+    )
+    zh = _render(
+        "{var}：{v} 与上次访视的 {p} 相比变化超过 {lim}（{src}）；请注明理由确认或更正",
+        const_zh,
+        per_row,
+        n,
+    )
+    rows = work.index.to_numpy()[mask]
+    return _flag_chunk(rows, var, v, "warning", f"change.{var}", en, zh)
 
 
 # --------------------------------------------------------------------------------------------
