@@ -10,4 +10,6 @@ COMMAND_MODULES: tuple[str, ...] = (
     "cli.import_cmd",
     "cli.audit_cmd",
     "cli.report_cmd",
+    "cli.demo_cmd",
+    "cli.backup_cmd",
 )

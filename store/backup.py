@@ -7,9 +7,10 @@ replaces anything, is written to a temporary name first and renamed into place (
 leaves half a backup under a backup's name), and is created owner-only (0600).
 
 Rotation: ``rotate_backup`` keeps the newest ``keep`` automatic copies in ``<db>.backups/`` next to
-the database (``<db name>-YYYYmmddTHHMMSSZ-<reason>.sqlite``); the store calls it at close
-(reason ``close``) and ``backup_if_due`` at open and while open (reason ``daily``: at most one per
-UTC day).
+the database (``<db name>-YYYYmmddTHHMMSSfffffZ-<reason>.sqlite``). Importing this module adds a
+``Store.close_hooks`` entry, so every ``Store.close()`` of an SQLite study takes one (reason
+``close``); a long-running program calls ``automatic_backup(store, "daily")`` from a timer, which
+copies at most once per UTC day (``backup_if_due``).
 
 PostgreSQL: a *logical* copy through SQLAlchemy, table by table in primary-key order, into a file
 in SQLite format with the same tables and the same rows (the ``alembic_version`` row included).
@@ -27,8 +28,10 @@ history, which the store never does.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from dataclasses import dataclass
@@ -217,12 +220,30 @@ def backup_if_due(
     return rotate_backup(db, "daily", keep, now)
 
 
-def restore_sqlite(backup: str | os.PathLike[str], db: str | os.PathLike[str]) -> BackupInfo:
-    """Replace the content of the SQLite database ``db`` with ``backup`` (checked first).
+def _safety_copy(dest_path: Path) -> None:
+    """Keep the current content before a restore: an online copy, or for a damaged file the
+    raw bytes (database, -wal) so nothing is ever lost by restoring."""
+    try:
+        rotate_backup(dest_path, "pre-restore", keep=DEFAULT_KEEP)
+    except BackupError:
+        folder = backup_dir_for(dest_path)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        stem = f"{dest_path.name}-{_stamp(dt.datetime.now(dt.UTC))}-damaged"
+        for suffix in ("", "-wal"):
+            src = dest_path.with_name(dest_path.name + suffix)
+            if src.exists():
+                target = folder / (stem + BACKUP_SUFFIX.replace(".", "-raw.") + suffix)
+                shutil.copyfile(src, target)
+                os.chmod(target, 0o600)
 
-    The current content is saved first as an automatic backup (reason ``pre-restore``). The
-    copy goes through the backup API into the target connection, so a WAL database stays
-    consistent and no other file is left behind. No other program may use ``db`` meanwhile.
+
+def restore_sqlite(backup: str | os.PathLike[str], db: str | os.PathLike[str]) -> BackupInfo:
+    """Replace the SQLite database ``db`` by the content of ``backup`` (checked first).
+
+    The current content is kept first (``_safety_copy``). The backup is copied with the backup
+    API into a new file beside ``db``, checked, switched to WAL, and renamed over ``db`` after
+    the old ``-wal``/``-shm`` files are removed, so a damaged database can be restored too.
+    No other program may use ``db`` meanwhile.
     """
     src_path = Path(backup)
     dest_path = sqlite_path(db)
@@ -230,23 +251,28 @@ def restore_sqlite(backup: str | os.PathLike[str], db: str | os.PathLike[str]) -
     try:
         _check_integrity(src, f"backup file {src_path}")
         tables = _table_counts(src)
-        if dest_path.exists():
-            rotate_backup(dest_path, "pre-restore", keep=DEFAULT_KEEP)
-        else:
-            dest_path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(dest_path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
-        out = sqlite3.connect(dest_path, timeout=30)
+        if "audit" not in tables or "alembic_version" not in tables:
+            raise BackupError(f"{src_path} is not an OutcomeDesk backup (no study tables)")
+        dest_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = _private_tempfile(dest_path.parent, "." + dest_path.name + ".restore-")
         try:
-            src.backup(out)
-            out.execute("PRAGMA journal_mode=WAL")
-            _check_integrity(out, f"restored database {dest_path}")
-        except sqlite3.OperationalError as exc:
-            raise BackupError(
-                f"cannot restore into {dest_path}: {exc} (close every program using it)"
-            ) from exc
+            out = sqlite3.connect(tmp)
+            try:
+                src.backup(out)
+                out.execute("PRAGMA journal_mode=WAL")
+                _check_integrity(out, f"restored copy {tmp}")
+            finally:
+                out.close()
+            if dest_path.exists():
+                _safety_copy(dest_path)
+            for suffix in ("-wal", "-shm"):
+                dest_path.with_name(dest_path.name + suffix).unlink(missing_ok=True)
+            os.replace(tmp, dest_path)
+            _fsync_dir(dest_path.parent)
+        except sqlite3.Error as exc:
+            raise BackupError(f"cannot restore into {dest_path}: {exc}") from exc
         finally:
-            out.close()
+            tmp.unlink(missing_ok=True)
     finally:
         src.close()
     return BackupInfo(dest_path, dest_path.stat().st_size, tables)
@@ -432,3 +458,41 @@ def restore(backup_file: str | os.PathLike[str], db: str | os.PathLike[str]) -> 
     if is_postgres_url(db):
         return restore_postgres(backup_file, str(db))
     return restore_sqlite(backup_file, db)
+
+
+# --------------------------------------------------------------------------------------------
+# Automatic backups of an open store (registered on import: Store.close_hooks)
+
+_log = logging.getLogger("outcomedesk.backup")
+
+
+def automatic_backup(store, reason: str = "close") -> Path | None:
+    """The rotating backup of an SQLite store (``store.backup_keep`` copies, default
+    ``DEFAULT_KEEP``). PostgreSQL servers are backed up by their administrator (or with
+    ``python main.py backup``), not by every workstation that closes. A failed backup is
+    logged, never raised: closing must not lose the session's data, which is already saved."""
+    if not getattr(store, "is_sqlite", False) or getattr(store, "path", None) is None:
+        return None
+    keep = int(getattr(store, "backup_keep", DEFAULT_KEEP))
+    try:
+        if reason == "daily":
+            return backup_if_due(store.path, keep)
+        return rotate_backup(store.path, reason, keep)
+    except (BackupError, OSError) as exc:
+        _log.error("automatic backup of %s failed: %s", store.path, exc)
+        return None
+
+
+def _close_hook(store) -> None:
+    automatic_backup(store, "close")
+
+
+def register_close_hook() -> None:
+    """Make ``Store.close()`` take the rotating backup (idempotent)."""
+    from store.api import Store
+
+    if _close_hook not in Store.close_hooks:
+        Store.close_hooks.append(_close_hook)
+
+
+register_close_hook()

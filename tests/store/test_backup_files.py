@@ -19,6 +19,9 @@ def _make_db(path, rows=50):
     con = sqlite3.connect(path)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, x REAL, b BLOB)")
+    # restore accepts only files with the study's tables
+    con.execute("CREATE TABLE alembic_version (version_num TEXT PRIMARY KEY)")
+    con.execute("CREATE TABLE audit (id INTEGER PRIMARY KEY)")
     con.executemany(
         "INSERT INTO t (v, x, b) VALUES (?, ?, ?)",
         [(f"值 {i}", i / 3, bytes([i % 256]) * 3) for i in range(rows)],
@@ -42,7 +45,7 @@ def test_online_backup_sees_committed_wal_content_while_open(tmp_path):
     con.commit()
     assert (tmp_path / "study.db-wal").exists()
     info = bk.backup_sqlite(db, tmp_path / "copy.sqlite")
-    assert info.tables == {"t": 51}
+    assert info.tables == {"t": 51, "alembic_version": 0, "audit": 0}
     assert _dump(info.path) == list(con.iterdump())
     mode = stat.S_IMODE(info.path.stat().st_mode)
     assert mode & 0o077 == 0, oct(mode)
@@ -114,7 +117,25 @@ def test_damaged_backup_is_refused_and_target_untouched(tmp_path):
         bk.restore(not_db, db)
     with pytest.raises(bk.BackupError, match="not found"):
         bk.restore(tmp_path / "missing.sqlite", db)
+    other = tmp_path / "other.sqlite"
+    sqlite3.connect(other).execute("CREATE TABLE x (a)").connection.close()
+    with pytest.raises(bk.BackupError, match="not an OutcomeDesk backup"):
+        bk.restore(other, db)
     assert _dump(db) == before
+
+
+def test_a_damaged_database_can_be_restored_and_its_bytes_are_kept(tmp_path):
+    db = tmp_path / "study.db"
+    _make_db(db).close()
+    good = _dump(db)
+    saved = bk.backup(db, tmp_path / "saved.sqlite")
+    damaged = bytearray(db.read_bytes())
+    damaged[100:4096] = b"\xff" * (4096 - 100)  # the schema page is overwritten
+    db.write_bytes(bytes(damaged))
+    bk.restore(saved.path, db)
+    assert _dump(db) == good
+    raw = [p for p in (tmp_path / "study.db.backups").iterdir() if "damaged" in p.name]
+    assert raw and raw[0].read_bytes() == bytes(damaged)
 
 
 def test_backup_refuses_to_overwrite_the_database_itself(tmp_path):

@@ -1,0 +1,154 @@
+"""``python main.py backup`` and ``python main.py restore``: copies of a study database.
+
+    python main.py backup  --db PATH|URL --user NAME -o FILE
+    python main.py restore --db PATH|URL --user NAME -i FILE
+
+A backup file is one SQLite-format file for both engines (store/backup.py): for SQLite an online
+copy (the program may stay open meanwhile), for PostgreSQL a logical copy. Only a data manager or
+an administrator may back up or restore (docs/roles.md, action ``backup``); both are audited.
+
+Restore checks the backup first, keeps a safety copy of the current SQLite file (``pre-restore``
+in ``<db>.backups/``), replaces the content, audits the restore in the restored database and runs
+``audit verify`` on it. The user is authenticated against the current database when it opens and
+has users; otherwise (a damaged file, a new empty PostgreSQL database) against a private copy of
+the backup itself, so a damaged database can be restored.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+from cli.auth import EXIT_AUTH, EXIT_OPEN, add_db_user_arguments, login, open_store, read_password
+from cli.errors import CommandError
+
+EXIT_FAILED = 1
+
+
+def register(subparsers) -> None:
+    b = subparsers.add_parser(
+        "backup", help="copy the study database into one backup file (SQLite format)"
+    )
+    add_db_user_arguments(b)
+    b.add_argument("-o", "--output", required=True, help="backup file to write")
+    b.set_defaults(handler=run_backup)
+    r = subparsers.add_parser(
+        "restore", help="replace the study database's content with a backup file"
+    )
+    add_db_user_arguments(r)
+    r.add_argument("-i", "--input", required=True, help="backup file to restore")
+    r.set_defaults(handler=run_restore)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _require_backup_role(store, session) -> None:
+    from store.errors import StoreError
+
+    try:
+        store.require(session, "backup")
+    except StoreError as exc:
+        raise CommandError(str(exc), EXIT_AUTH) from None
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from store import backup as bk
+    from store.errors import StoreError
+
+    out = Path(args.output)
+    if not out.parent.is_dir():
+        raise CommandError(f"-o {out}: folder {out.parent} does not exist")
+    store = open_store(args.db)
+    try:
+        session = login(store, args.user)
+        _require_backup_role(store, session)
+        try:
+            store.record_event(session, "backup", f"backup to {out.name}")
+            info = bk.backup(args.db, out)
+        except StoreError as exc:
+            raise CommandError(f"backup failed: {exc}", EXIT_FAILED) from None
+    finally:
+        store.close()
+    rows = sum(info.tables.values())
+    print(
+        f"backup: {info.path} ({info.size_bytes:,} bytes, {len(info.tables)} tables, "
+        f"{rows:,} rows, sha256 {_sha256(info.path)[:16]}…)"
+    )
+    return 0
+
+
+def _authenticate_for_restore(db: str, backup_file: Path, user: str, password: str) -> str:
+    """Where the user was authenticated: 'database' or 'backup'. CommandError when refused."""
+    from store.api import Store
+    from store.errors import DatabaseDamaged, NotFound, StoreError
+
+    try:
+        store = open_store(db) if "://" in db or Path(db).exists() else None
+    except CommandError:
+        store = None  # damaged or unreadable: authenticate against the backup instead
+    if store is not None:
+        try:
+            if not store.needs_admin():
+                session = login(store, user, password)
+                _require_backup_role(store, session)
+                return "database"
+        finally:
+            store.close()
+    with tempfile.TemporaryDirectory(prefix="outcomedesk-restore-") as tmp:
+        copy = Path(tmp) / "backup-check.db"
+        shutil.copyfile(backup_file, copy)
+        try:
+            bstore = Store.open(copy, create=False)
+        except (DatabaseDamaged, NotFound, StoreError) as exc:
+            raise CommandError(f"-i {backup_file}: not a usable backup: {exc}", EXIT_OPEN) from None
+        try:
+            session = login(bstore, user, password)
+            _require_backup_role(bstore, session)
+        finally:
+            bstore.close()  # its automatic backup lands in the temporary folder too
+    return "backup"
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from store import backup as bk
+    from store.errors import StoreError
+
+    src = Path(args.input)
+    if not src.is_file():
+        raise CommandError(f"-i {src}: no such backup file")
+    password = read_password(args.user)
+    where = _authenticate_for_restore(args.db, src, args.user, password)
+    digest = _sha256(src)
+    try:
+        info = bk.restore(src, args.db)
+    except StoreError as exc:
+        raise CommandError(f"restore failed: {exc}", EXIT_FAILED) from None
+    store = open_store(args.db)
+    try:
+        session = login(store, args.user, password)
+        store.record_event(
+            session,
+            "restore",
+            f"restored from {src.name} (sha256 {digest}); user checked against the {where}",
+        )
+        result = store.verify_audit(session)
+    except StoreError as exc:
+        raise CommandError(f"restored, but the check failed: {exc}", EXIT_FAILED) from None
+    finally:
+        store.close()
+    rows = sum(info.tables.values())
+    print(f"restore: {args.db} now holds {src} ({len(info.tables)} tables, {rows:,} rows)")
+    if not result.ok:
+        print(f"restore: audit verify FAILED: {result.message}")
+        return EXIT_FAILED
+    print(f"restore: audit verify: {result.message}")
+    return 0
