@@ -8,8 +8,13 @@ STAMP  := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt |
 
 .PHONY: run test sysdeps-run sysdeps-test venv screenshots lint bench
 
+# Without --db in ARGS, `make run` opens the demo study, creating demo.db (gitignored) first if it
+# does not exist (python main.py demo; the demo accounts are printed and listed in README.md).
+DEMO_DB := demo.db
+
 run: sysdeps-run venv
-	$(PY) main.py $(ARGS)
+	@case " $(ARGS) " in *" --db"*) ;; *) test -f $(DEMO_DB) || $(PY) main.py demo --db $(DEMO_DB) ;; esac
+	$(PY) main.py $(if $(findstring --db,$(ARGS)),$(ARGS),--db $(DEMO_DB) $(ARGS))
 
 test: sysdeps-test venv
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
