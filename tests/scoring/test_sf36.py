@@ -421,8 +421,9 @@ def test_ware_gh_and_bp_item_recalibrations_on_0_100():
 
 
 def test_out_of_range_code_is_missing_in_the_scorer():
-    """sf36.md §1: a code outside the item's range is treated as missing. PF item 3 = 4 (PF codes
-    are 1–3) → PF computed from the other nine items (all 3 → 100); 0, 2.5 and −1 likewise."""
+    """sf36.md §1: a code outside the item's range is treated as missing (the SAS algorithm sets
+    out-of-range values to missing). PF item 3 = 4 (PF codes are 1–3), and likewise 0, 2.5, −1
+    and 99, leave nine answered items; counting the bad code would change both results."""
     for bad in (4, 0, 2.5, -1, 99):
         row: list[float | None] = list(BEST)
         row[2] = bad
