@@ -35,11 +35,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def _list(problems, stream=sys.stderr) -> None:
+def _list(problems) -> None:
     for p in problems[:LISTED]:
-        print(f"  {p}", file=stream)
+        print(f"  {p}", file=sys.stderr)
     if len(problems) > LISTED:
-        print(f"  … and {len(problems) - LISTED} more", file=stream)
+        print(f"  … and {len(problems) - LISTED} more", file=sys.stderr)
 
 
 def run(args: argparse.Namespace) -> int:

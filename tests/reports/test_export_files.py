@@ -24,7 +24,7 @@ from scoring.engine import evaluate
 from scoring.model import MissingCode
 from scoring.registry import INSTRUMENTS, all_items, find_item
 from store.api import Store
-from tests.reports.export_fixtures import CONFIRM, PASSWORD, VISITS
+from tests.reports.export_fixtures import CONFIRM, PASSWORD
 
 
 def _export(db: Path, fmt: str, out: Path, *extra: str) -> None:
@@ -54,17 +54,6 @@ def _engine(db: Path):
 def _status_columns(data: pd.DataFrame) -> list[str]:
     """Missing-data status columns (``<variable>_status``; ``visit_status`` is the visit's)."""
     return [c for c in data.columns if c.endswith("_status") and c != "visit_status"]
-
-
-def _xlsx_cell_values(path: Path, column: str) -> list:
-    wb = openpyxl.load_workbook(path, read_only=True)
-    ws = wb["data"]
-    rows = ws.iter_rows(values_only=True)
-    header = list(next(rows))
-    i = header.index(column)
-    out = [r[i] for r in rows]
-    wb.close()
-    return out
 
 
 def test_xlsx_workbook_read_back(study_db: Path, tmp_path: Path) -> None:
@@ -218,7 +207,7 @@ def test_csv_has_bom_and_codebook(study_db: Path, tmp_path: Path) -> None:
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     data = pd.read_csv(out, encoding="utf-8-sig")
-    frame, ev = _engine(study_db)
+    _frame, ev = _engine(study_db)
     np.testing.assert_allclose(
         data["sf36_pcs"].to_numpy(dtype="float64"),
         ev.scores["sf36_pcs"].to_numpy(dtype="float64"),
@@ -322,7 +311,3 @@ def test_libreoffice_converts_the_data_sheet(study_db: Path, tmp_path: Path) -> 
     csv = pd.read_csv(tmp_path / "e.csv")
     assert list(csv.columns[:3]) == ["participant", "site", "sex"]
     assert list(csv["participant"]) == list(pd.read_excel(out, sheet_name="data")["participant"])
-
-
-def test_visits_constant() -> None:
-    assert VISITS == ("BL", "W1", "M1")
