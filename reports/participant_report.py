@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.graphics.widgets.markers import makeMarker
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
@@ -33,6 +31,7 @@ from reports.pdf_common import (
     Styles,
     build_pdf,
     esc,
+    fit_cell,
     fmt_date,
     fmt_timestamp,
     format_item,
@@ -43,6 +42,11 @@ from reports.pdf_common import (
 from reports.pdf_data import ParticipantRecord, evaluate_frame
 from scoring.engine import Evaluation
 from scoring.model import Instrument, Item, ItemType, Level, MissingCode, Score, ScoringSettings
+
+# Attribute validation of every graphics node costs about a third of the chart time; the charts
+# here are built by code, not typed by users. It is read when reportlab.graphics is first
+# imported, hence the graphics imports inside ``trend_chart``.
+rl_config.shapeChecking = 0
 
 # Which trends are charted (issue 6 §1). Codebook names of scores or items (a contract, not an
 # instrument fact): a name the registry does not declare is simply not charted. Labels, units and
@@ -144,6 +148,7 @@ def clinical_cutoffs(
     out: list[Cutoff] = []
     if work.empty:
         return out
+    trial: pd.DataFrame | None = None
     for inst in instruments:
         for rule in inst.rules:
             if rule.variable != variable or rule.level is not Level.CLINICAL:
@@ -159,23 +164,33 @@ def clinical_cutoffs(
                 if not m:
                     continue
                 cut = Cutoff(float(m.group()), text, rule.id)
-                if cut not in out and _rule_applies(rule, cut.value, work, settings):
+                if trial is None:
+                    trial = work.copy()  # one scratch copy per variable, restored after
+                if cut not in out and _rule_applies(rule, cut.value, trial, settings):
                     out.append(cut)
     return out
 
 
-def _rule_applies(rule, cut: float, work: pd.DataFrame, settings) -> bool:
+def _rule_applies(rule, cut: float, trial: pd.DataFrame, settings) -> bool:
+    """Does the rule fire just below or just above ``cut`` for any of these rows? (``trial`` is
+    a scratch copy; its column is put back.)"""
     delta = max(abs(cut) * 0.02, 0.01)
-    for probe in (cut - delta, cut + delta):
-        trial = work.copy()
-        trial[rule.variable] = probe
-        try:
-            fired = pd.Series(rule.test(trial, settings), index=trial.index).fillna(False)
-        except (KeyError, ValueError, TypeError):
-            return False
-        if bool(fired.astype(bool).any()):
-            return True
-    return False
+    saved = trial[rule.variable].copy() if rule.variable in trial.columns else None
+    try:
+        for probe in (cut - delta, cut + delta):
+            trial[rule.variable] = probe
+            try:
+                fired = pd.Series(rule.test(trial, settings), index=trial.index)
+            except (KeyError, ValueError, TypeError):
+                return False
+            if bool(fired.fillna(False).astype(bool).any()):
+                return True
+        return False
+    finally:
+        if saved is None:
+            del trial[rule.variable]
+        else:
+            trial[rule.variable] = saved
 
 
 # --------------------------------------------------------------------------------------------
@@ -296,12 +311,24 @@ def _instrument_tables(
     record: ParticipantRecord, ev: Evaluation, ctx: PrintContext, st: Styles
 ) -> list[Flowable]:
     rows_at = _visit_rows(record)
+    present = [r for r in rows_at if r is not None]
+    values = ev.values.loc[present].to_dict("series") if present else {}
+    status = ev.status.loc[present].to_dict("series") if present else {}
+    scores = ev.scores.loc[present].to_dict("series") if present else {}
+
+    def cells(frame: dict, name: str) -> list:
+        col = frame.get(name)
+        if col is None:
+            return [None] * len(rows_at)
+        got = dict(zip(col.index, col.tolist(), strict=True))
+        return [got.get(r) if r is not None else None for r in rows_at]
+
     levels = _flag_levels(ev)
     n = len(record.visits)
     label_w, change_w = 50 * mm, 17 * mm
     col_w = (182 * mm - label_w - change_w) / max(n, 1)
-    head = [Paragraph(ctx.t("Variable", "变量"), st.cell_head)]
-    head += [Paragraph(esc(v.visit), st.cell_head) for v in record.visits]
+    head: list = [ctx.t("Variable", "变量")]
+    head += [v.visit for v in record.visits]
     head.append(Paragraph(ctx.t("Change from baseline", "较基线变化"), st.cell_small))
     title = Paragraph(ctx.t("Results by visit", "各访视结果"), st.h1)
     title.keepWithNext = True
@@ -312,8 +339,8 @@ def _instrument_tables(
             for item in inst.items:
                 if not item.is_numeric or item.type is ItemType.CODED:
                     continue
-                vals = [ev.values.at[r, item.name] if r is not None else None for r in rows_at]
-                stats = [ev.status.at[r, item.name] if r is not None else None for r in rows_at]
+                vals = cells(values, item.name)
+                stats = cells(status, item.name)
                 texts = [
                     format_item(item, v, s, ctx.lang) for v, s in zip(vals, stats, strict=True)
                 ]
@@ -331,7 +358,7 @@ def _instrument_tables(
                 )
         notes: list[str] = []  # text scores (descriptions) go under the table, not in cells
         for score in inst.scores:
-            vals = [ev.scores.at[r, score.name] if r is not None else None for r in rows_at]
+            vals = cells(scores, score.name)
             texts = [format_score(score, v, ctx.lang) for v in vals]
             if not any(texts):
                 continue
@@ -348,7 +375,7 @@ def _instrument_tables(
         rows: list[list] = [head]
         extra = [("ALIGN", (1, 1), (-1, -1), "RIGHT")]
         for r_i, (label, texts, keys, change) in enumerate(lines, start=1):
-            rows.append([Paragraph(esc(label), st.cell), *texts, change])
+            rows.append([fit_cell(label, st.cell, label_w), *texts, change])
             for c_i, key in enumerate(keys, start=1):
                 level = levels.get(key)
                 if level:
@@ -402,8 +429,12 @@ def trend_chart(
     cutoff_word: str = "cut-off",
     width: float = 88 * mm,
     height: float = 58 * mm,
-) -> Drawing:
+) -> Flowable:
     """A line chart over visits (ReportLab graphics), cut-offs as dashed reference lines."""
+    from reportlab.graphics.charts.lineplots import LinePlot
+    from reportlab.graphics.shapes import Drawing, String
+    from reportlab.graphics.widgets.markers import makeMarker
+
     register_fonts()
     d = Drawing(width, height)
     d.initialFontName = FONT  # the renderer's initial state would otherwise select Helvetica
@@ -495,7 +526,7 @@ def _charts(
     codes = [v.visit for v in record.visits]
     work = pd.concat([ev.values, ev.scores], axis=1)
     work = work.loc[:, ~work.columns.duplicated()]
-    drawings: list[Drawing] = []
+    drawings: list[Flowable] = []
     no_cutoff: list[str] = []
     for names in charts:
         found = [(n, _lookup(n, ev.instruments)) for n in names]

@@ -23,8 +23,16 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, TableStyle
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    PageTemplate,
+    Paragraph,
+    TableStyle,
+)
 from reportlab.platypus.tables import Table
 
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
@@ -295,6 +303,7 @@ def grid_table(
     ]
     if header_rows:
         style.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), HEAD_BG))
+        style.append(("TEXTCOLOR", (0, 0), (-1, header_rows - 1), colors.HexColor("#1f3b57")))
     style.extend(extra)
     table.setStyle(TableStyle(style))
     return table
@@ -324,6 +333,14 @@ def fmt_timestamp(value: object) -> str:
             value = value.astimezone(dt.UTC)
         return f"{value:%Y-%m-%d %H:%M} UTC"
     return str(value)
+
+
+def fit_cell(text: str, style: ParagraphStyle, width: float, padding: float = 6.0):
+    """The plain string when it fits one line of the cell (much faster to lay out), else a
+    wrapping Paragraph. Plain cells take the table's font (always the embedded one)."""
+    if stringWidth(text, FONT, style.fontSize) <= width - padding and "\n" not in text:
+        return text
+    return Paragraph(esc(text), style)
 
 
 def esc(text: object) -> str:

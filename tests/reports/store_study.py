@@ -14,7 +14,7 @@ import numpy as np
 
 from scoring.registry import BY_KEY, INSTRUMENTS
 from store.api import Store
-from store.demo_answers import AnswerGenerator, Person
+from store.demo_answers import AnswerGenerator, Person, VisitDraw, VisitRequest
 
 USERS = {
     "admin": ("administrator", "admin-pass-1"),
@@ -37,39 +37,50 @@ def create_study(path: Path) -> Store:
     return store
 
 
+def draw_visits(
+    protocol, people: list[tuple[str, Person]], seed: int = 7
+) -> dict[tuple[str, str], VisitDraw]:
+    """Every protocol visit of every person, drawn by the store's generator in one batch."""
+    rng = np.random.default_rng(seed)
+    keys = {k for v in protocol.visits for k in v.instruments if k in BY_KEY}
+    gen = AnswerGenerator([i for i in INSTRUMENTS if i.key in keys])
+    requests = []
+    for code, person in people:
+        health = float(rng.normal())
+        for order, vdef in enumerate(protocol.visits):
+            wanted = tuple(k for k in vdef.instruments if k in BY_KEY)
+            requests.append(VisitRequest(code, vdef.code, order, person, health, wanted))
+            health += float(rng.normal(0.15, 0.3))
+    draws = gen.generate(requests, rng)
+    return {(r.participant, r.visit): d for r, d in zip(requests, draws, strict=True)}
+
+
+def person_of(k: int) -> Person:
+    sex = "F" if k % 2 else "M"
+    return Person(sex, 68.0 + k % 10, 165.0 - 8 * (k % 2), 62.0 - 5 * (k % 2))
+
+
 def add_participants(store: Store, n: int, seed: int = 7, *, sign: bool = True) -> list[str]:
     """``n`` participants with every protocol visit complete and answered."""
     asr = store.login("asr", USERS["asr"][1])
     inv = store.login("inv", USERS["inv"][1]) if sign else None
-    rng = np.random.default_rng(seed)
     protocol = store.study(asr).protocol
-    codes = []
-    generators: dict[tuple[str, ...], AnswerGenerator] = {}
     existing = len(store.participants(asr))
-    for k in range(n):
-        code = f"SH-{existing + k + 1:03d}"
-        sex = "F" if k % 2 else "M"
-        person = Person(sex, 68.0 + k % 10, 165.0 - 8 * (k % 2), 62.0 - 5 * (k % 2))
+    people = [(f"SH-{existing + k + 1:03d}", person_of(k)) for k in range(n)]
+    draws = draw_visits(protocol, people, seed)
+    for k, (code, person) in enumerate(people):
         store.add_participant(
             asr,
             code,
             SITE[0],
-            sex,
+            person.sex,
             dt.date(1952 - k % 10, 5, 17),
             person.height_cm,
             person.weight_kg,
             DAY1 + dt.timedelta(days=k),
         )
-        health = float(rng.normal())
-        previous = None
         for vdef in protocol.visits:
-            keys = tuple(k for k in vdef.instruments if k in BY_KEY) or tuple(
-                i.key for i in INSTRUMENTS
-            )
-            gen = generators.get(keys)
-            if gen is None:
-                gen = generators[keys] = AnswerGenerator([BY_KEY[x] for x in keys])
-            draw = gen.visit(person, health, rng, previous=previous)
+            draw = draws[(code, vdef.code)]
             visit = store.visit(asr, code, vdef.code)
             target = visit.target_date
             version = store.set_visit_status(
@@ -91,10 +102,7 @@ def add_participants(store: Store, n: int, seed: int = 7, *, sign: bool = True) 
             store.set_visit_status(
                 asr, code, vdef.code, "complete", actual_date=target, expected_version=version
             )
-            previous = draw.values
-            health += float(rng.normal(0.15, 0.3))
         if inv is not None:
             first = protocol.visits[0].code
             store.sign_visit(inv, code, first, USERS["inv"][1], "review and approval")
-        codes.append(code)
-    return codes
+    return [code for code, _ in people]
