@@ -106,8 +106,13 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
     """
     n = len(raw)
     index = raw.index
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-    uniques = np.asarray(uniques, dtype=object)
+    if n > 64 and raw.dtype.kind == "f" and item.type is not ItemType.TEXT:
+        return _parse_values(item, raw)  # typed source: numpy is already the fast path
+    if n <= 64:  # one visit (the form): plain Python beats pandas' per-call overhead
+        codes, uniques = _small_factorize(raw.to_numpy(dtype=object))
+    else:
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
     k = len(uniques)
     cache = _PARSE_CACHE.setdefault(item, {}) if k <= _CACHE_MAX_UNIQUES else None
     results: list[tuple | None] = [None] * k
@@ -124,10 +129,12 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
     if todo:
         sub = pd.Series(uniques[todo], dtype=raw.dtype if raw.dtype.kind in "fiu" else object)
         parsed = _parse_values(item, sub)
+        p_values = parsed.values.to_numpy(dtype=object)
+        p_status = parsed.status.to_numpy(dtype=object)
         for pos, j in enumerate(todo):
             res = (
-                parsed.values.iloc[pos],
-                parsed.status.iloc[pos],
+                p_values[pos],
+                p_status[pos],
                 parsed.errors.get(pos),
                 parsed.warnings.get(pos),
             )
@@ -150,15 +157,59 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
     warnings: dict[object, tuple[str, str, str]] = {}
     err_u = [j for j, r in enumerate(results) if r[2] is not None]
     warn_u = [j for j, r in enumerate(results) if r[3] is not None]
-    if err_u or warn_u:
-        for j in err_u:
-            for row in index[codes == j]:
-                errors[row] = results[j][2]
-        for j in warn_u:
-            for row in index[codes == j]:
-                warnings[row] = results[j][3]
+    for found, slot, target in ((err_u, 2, errors), (warn_u, 3, warnings)):
+        if not found:
+            continue
+        hit = np.zeros(k + 1, dtype=bool)  # trailing slot: code -1 (blank)
+        hit[found] = True
+        rows = np.flatnonzero(hit[codes])
+        for row, j in zip(index[rows], codes[rows].tolist(), strict=True):
+            target[row] = results[j][slot]
     del n
     return ParsedColumn(values, status, errors, warnings)
+
+
+def _frame_from_columns(cols: dict[str, pd.Series], index: pd.Index) -> pd.DataFrame:
+    """``pd.DataFrame(cols)`` built as one float block and one object block (column order kept):
+    much cheaper than stacking dozens of separate arrays for 100,000 rows."""
+    names = list(cols)
+    floats = [c for c in names if cols[c].dtype == np.float64]
+    objects = [c for c in names if cols[c].dtype != np.float64]
+    parts = []
+    if floats:
+        block = np.empty((len(index), len(floats)), dtype=np.float64)
+        for j, c in enumerate(floats):
+            block[:, j] = cols[c].to_numpy()
+        parts.append(pd.DataFrame(block, index=index, columns=floats, copy=False))
+    if objects:
+        block = np.empty((len(index), len(objects)), dtype=object)
+        for j, c in enumerate(objects):
+            block[:, j] = cols[c].to_numpy(dtype=object)
+        parts.append(pd.DataFrame(block, index=index, columns=objects, copy=False))
+    if not parts:
+        return pd.DataFrame(index=index)
+    frame = parts[0] if len(parts) == 1 else pd.concat(parts, axis=1, copy=False)
+    return frame[names] if len(parts) > 1 else frame
+
+
+def _small_factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``pd.factorize`` for a handful of values: None/NaN/NA → -1."""
+    seen: dict[tuple[type, object], int] = {}
+    uniques: list[object] = []
+    codes = np.empty(len(arr), dtype=np.intp)
+    for i, v in enumerate(arr):
+        if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+            codes[i] = -1
+            continue
+        key = (v.__class__, v)
+        j = seen.get(key)
+        if j is None:
+            j = seen[key] = len(uniques)
+            uniques.append(v)
+        codes[i] = j
+    out = np.empty(len(uniques), dtype=object)
+    out[:] = uniques
+    return codes, out
 
 
 def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
@@ -328,7 +379,13 @@ def split_censored(text: pd.Series) -> pd.DataFrame:
     """Split laboratory results as reported into ``num`` (float, NaN when censored or not a
     result), ``censor`` ('' measured, '<LLOQ', '>ULOQ'; None when not a result) and ``limit`` (the
     number after < or >, NaN when not given). Censored results are never given a number
-    (ICH M10; CDISC LBSTRESN empty, physical.md §8)."""
+    (ICH M10; CDISC LBSTRESN empty, physical.md §8). Each distinct text is parsed once."""
+    codes, uniques = pd.factorize(text.astype(object), use_na_sentinel=True)
+    once = _split_censored_each(pd.Series(np.append(np.asarray(uniques, dtype=object), None)))
+    return once.iloc[codes].set_axis(text.index)  # code -1 (blank) picks the trailing None
+
+
+def _split_censored_each(text: pd.Series) -> pd.DataFrame:
     text = text.astype("string").str.strip()
     parts = text.str.extract(_CENSORED_RE, flags=re.IGNORECASE)
     below = (parts["lt"].notna() | (parts["oor"] == "<")).to_numpy(dtype=bool, na_value=False)
@@ -486,10 +543,10 @@ def evaluate(
                 if isinstance(col, pd.DataFrame):  # duplicated header: first one wins
                     col = col.iloc[:, 0]
                 parsed = parse_column(item, col)
-                for row, (rule, en, zh) in parsed.errors.items():
-                    flag_rows.append((row, item.name, _display(col[row]), "error", rule, en, zh))
-                for row, (rule, en, zh) in parsed.warnings.items():
-                    flag_rows.append((row, item.name, _display(col[row]), "warning", rule, en, zh))
+                for level, found in (("error", parsed.errors), ("warning", parsed.warnings)):
+                    shown = _cells(col, list(found))
+                    for (row, (rule, en, zh)), v in zip(found.items(), shown, strict=True):
+                        flag_rows.append((row, item.name, v, level, rule, en, zh))
                 st = parsed.status
                 if status is not None and item.name in status.columns:
                     st = st.where(st.notna(), status[item.name])
@@ -505,8 +562,8 @@ def evaluate(
                     st = status[item.name].astype(object)
                 status_cols[item.name] = st
 
-    values = pd.DataFrame(value_cols, index=index)
-    status_frame = pd.DataFrame(status_cols, index=index)
+    values = _frame_from_columns(value_cols, index)
+    status_frame = _frame_from_columns(status_cols, index)
     work = values
     score_parts: list[pd.DataFrame] = []
     for inst in chosen:
@@ -516,7 +573,7 @@ def evaluate(
         work = pd.concat([work, part], axis=1)
     scores = pd.concat(score_parts, axis=1) if score_parts else pd.DataFrame(index=index)
 
-    chunks: list[pd.DataFrame | None] = [pd.DataFrame(flag_rows, columns=list(FLAG_COLUMNS))]
+    chunks: list[pd.DataFrame | None] = [_tuples_frame(flag_rows)]
     for inst in chosen:
         for rule in inst.rules:
             chunks.append(_apply_rule(rule, work, settings))
@@ -542,6 +599,26 @@ def evaluate(
             pos = flags["row"].map(order.groupby(level=0).first()).to_numpy()
         flags = flags.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
     return Evaluation(values, status_frame, scores, flags, chosen)
+
+
+def _cells(col: pd.Series, rows: list) -> list[str]:
+    """``_display`` of the cells of ``col`` at row labels ``rows`` (positional when possible)."""
+    if not rows:
+        return []
+    if col.index.is_unique:
+        arr = col.to_numpy(dtype=object)
+        return [_display(arr[p]) for p in col.index.get_indexer(rows)]
+    return [_display(col[r]) for r in rows]
+
+
+def _tuples_frame(rows: list[tuple]) -> pd.DataFrame:
+    """FLAG_COLUMNS frame from row tuples, built column-wise (no per-cell type inference)."""
+    if not rows:
+        return pd.DataFrame(columns=list(FLAG_COLUMNS))
+    cols = list(zip(*rows, strict=True))
+    data = {name: np.array(c, dtype=object) for name, c in zip(FLAG_COLUMNS, cols, strict=True)}
+    data["row"] = pd.Index(cols[0]).to_numpy()
+    return pd.DataFrame(data, columns=list(FLAG_COLUMNS))
 
 
 def _flag_chunk(
@@ -618,8 +695,14 @@ def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> pd
             per_row[key] = v
         elif v is not None:
             const[key] = v
-    en = _render(rule.message_en, const, per_row, n)
-    zh = _render(rule.message_zh, const, per_row, n)
+    if len(per_row) == 1 and n > 64:  # messages vary with the value only: render each once
+        codes, uniques = pd.factorize(values)
+        u = {"value": np.asarray(uniques, dtype=object)}
+        en = _render(rule.message_en, const, u, len(uniques))[codes]
+        zh = _render(rule.message_zh, const, u, len(uniques))[codes]
+    else:
+        en = _render(rule.message_en, const, per_row, n)
+        zh = _render(rule.message_zh, const, per_row, n)
     rows = work.index.to_numpy()[mask]
     return _flag_chunk(rows, rule.variable, values, rule.level.value, rule.id, en, zh)
 
@@ -633,7 +716,13 @@ def _fmt_value(v: object) -> str:
 
 
 def _fmt_values(arr: np.ndarray) -> np.ndarray:
-    """``_fmt_value`` over an array (vectorised for float arrays)."""
+    """``_fmt_value`` over an array (vectorised for float arrays; each distinct value once)."""
+    if len(arr) > 64:
+        codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+        if len(uniques) < len(arr) // 2:
+            shown = _fmt_values(np.append(np.asarray(uniques), np.nan if arr.dtype.kind == "f"
+                                          else None))  # fmt: skip
+            return shown[codes]
     if arr.dtype.kind != "f":
         return np.array([_fmt_value(v) for v in arr.tolist()], dtype=object)
     out = np.full(len(arr), "", dtype=object)
