@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Print one participant's report, or every participant's (--all -o DIR).",
     )
     _common(r)
+    r.add_argument(
+        "--jobs", type=int, default=0, help="with --all: processes laying out PDFs (0: CPUs)"
+    )
     r.set_defaults(handler=run_report)
     c = sub.add_parser(
         "crf",
@@ -145,7 +148,11 @@ def _run(args: argparse.Namespace, produce: Callable) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from reports.participant_report import build_participant_report, slice_evaluation
+    from reports.participant_report import (
+        build_participant_report,
+        render_reports,
+        slice_evaluation,
+    )
     from reports.pdf_data import evaluate_frame, iter_records, load_participant
 
     def produce(store, session, ctx) -> int:
@@ -163,19 +170,16 @@ def run_report(args: argparse.Namespace) -> int:
             return 1
         frame = store.answers_frame(session)
         ev = evaluate_frame(frame)  # the whole study scored once, as the score command does
+        jobs = (
+            (record, slice_evaluation(ev, record.frame.index))
+            for record in iter_records(store, session, frame=frame)
+        )
         n = 0
-        for record in iter_records(store, session, frame=frame):
-            part = slice_evaluation(ev, record.frame.index)
-            data = build_participant_report(record, ctx, evaluation=part).pdf
+        for record, data in render_reports(jobs, ctx, workers=args.jobs):
             path = args.output / f"report_{record.participant.code}_{args.lang}.pdf"
             _write(path, data)
-            _audit(
-                store,
-                session,
-                f"report participant={record.participant.code} lang={args.lang}",
-                path,
-                data,
-            )
+            what = f"report participant={record.participant.code} lang={args.lang}"
+            _audit(store, session, what, path, data)
             n += 1
             print(f"\r{n} report(s)", end="", file=sys.stderr, flush=True)
         if n:

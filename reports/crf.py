@@ -476,7 +476,11 @@ def _scores_line(ci: CrfInput, inst: Instrument, ctx: PrintContext, st: Styles) 
         v = ev.scores.at[row, s.name]
         if v is None or (isinstance(v, float) and math.isnan(v)):
             continue
-        text = str(v) if s.is_text else format_number(float(v), s.decimals)
+        choice = next((c for c in s.choices if c.code == v), None)
+        if choice is not None:
+            text = choice.zh if ctx.lang == "zh" else choice.en
+        else:
+            text = str(v) if s.is_text else format_number(float(v), s.decimals)
         parts.append(
             f"{esc(s.zh if ctx.lang == 'zh' else s.en)} {text}{' ' + s.unit if s.unit else ''}"
         )

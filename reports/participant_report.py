@@ -10,8 +10,11 @@ participant's ``answers_frame`` rows (``reports.pdf_data.evaluate_frame``), the 
 from __future__ import annotations
 
 import math
+import os
 import re
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -792,3 +795,53 @@ def slice_evaluation(ev: Evaluation, rows: pd.Index) -> Evaluation:
         flags.reset_index(drop=True),
         ev.instruments,
     )
+
+
+def _render_one(job: tuple) -> bytes:
+    """Worker side: instruments travel as registry keys (their scorers are not picklable)."""
+    from scoring.registry import BY_KEY
+
+    record, (values, status, scores, flags, keys), ctx = job
+    ev = Evaluation(values, status, scores, flags, tuple(BY_KEY[k] for k in keys))
+    return build_participant_report(record, ctx, evaluation=ev).pdf
+
+
+def _registered(ev: Evaluation) -> bool:
+    from scoring.registry import BY_KEY
+
+    return all(BY_KEY.get(i.key) is i for i in ev.instruments)
+
+
+def render_reports(
+    jobs: Iterable[tuple[ParticipantRecord, Evaluation]],
+    ctx: PrintContext,
+    *,
+    workers: int | None = None,
+) -> Iterator[tuple[ParticipantRecord, bytes]]:
+    """Many reports, in input order. Each PDF depends only on its own record, so with
+    ``workers`` > 1 they are laid out in that many processes (default: the CPU count); the
+    caller writes and audits them as they arrive. Instruments outside the registry (tests)
+    are laid out in this process."""
+    workers = workers or os.cpu_count() or 1
+    pool: ProcessPoolExecutor | None = None
+    pending: deque = deque()
+    try:
+        for record, ev in jobs:
+            if workers > 1 and _registered(ev):
+                pool = pool or ProcessPoolExecutor(max_workers=workers)
+                parts = (ev.values, ev.status, ev.scores, ev.flags, [i.key for i in ev.instruments])
+                pending.append((record, pool.submit(_render_one, (record, parts, ctx))))
+                if len(pending) >= 4 * workers:  # bounded: memory stays flat for any batch
+                    rec, fut = pending.popleft()
+                    yield rec, fut.result()
+            else:
+                while pending:
+                    rec, fut = pending.popleft()
+                    yield rec, fut.result()
+                yield record, build_participant_report(record, ctx, evaluation=ev).pdf
+        while pending:
+            rec, fut = pending.popleft()
+            yield rec, fut.result()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
