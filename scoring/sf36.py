@@ -51,15 +51,17 @@ LICENCE = (
     "licence (QualityMetric/Optum). Licensed wording is loaded from a site-supplied pack."
 )
 
+# scale: (Ware short name en, zh; RAND-36 name en, zh). Labels stay short: forms and reports
+# print them in one table column; the system (Ware / RAND-36) is always named.
 _NAMES = {
-    "pf": ("physical functioning", "生理功能", "Physical functioning", "生理功能"),
-    "rp": ("role-physical", "生理职能", "Role limitations due to physical health", "生理职能"),
-    "bp": ("bodily pain", "躯体疼痛", "Pain", "躯体疼痛"),
-    "gh": ("general health", "总体健康", "General health", "总体健康"),
-    "vt": ("vitality", "活力", "Energy/fatigue", "精力/疲劳"),
-    "sf": ("social functioning", "社会功能", "Social functioning", "社会功能"),
-    "re": ("role-emotional", "情感职能", "Role limitations due to emotional problems", "情感职能"),
-    "mh": ("mental health", "精神健康", "Emotional well-being", "情绪健康"),
+    "pf": ("physical functioning", "生理功能", "physical functioning", "生理功能"),
+    "rp": ("role-physical", "生理职能", "role limitations, physical", "生理职能"),
+    "bp": ("bodily pain", "躯体疼痛", "pain", "躯体疼痛"),
+    "gh": ("general health", "总体健康", "general health", "总体健康"),
+    "vt": ("vitality", "活力", "energy/fatigue", "精力/疲劳"),
+    "sf": ("social functioning", "社会功能", "social functioning", "社会功能"),
+    "re": ("role-emotional", "情感职能", "role limitations, emotional", "情感职能"),
+    "mh": ("mental health", "精神健康", "emotional well-being", "情绪健康"),
 }
 _WARE_HOW = {
     "pf": "items as coded",
@@ -83,8 +85,8 @@ def _ware_scale(s: str) -> Score:
     need = WARE_MIN_ANSWERED[s]
     return Score(
         name=f"sf36_{s}",
-        en=f"SF-36 v1 {en} (Ware scoring, 0–100)",
-        zh=f"SF-36 {zh}（{s.upper()}，Ware计分，0–100）",
+        en=f"SF-36 {s.upper()} {en} (Ware)",
+        zh=f"SF-36 {zh} {s.upper()}（Ware）",
         low=0.0,
         high=100.0,
         higher_is_better=True,
@@ -101,8 +103,8 @@ def _rand_scale(s: str) -> Score:
     _, _, en, zh = _NAMES[s]
     return Score(
         name=f"rand36_{s}",
-        en=f"RAND-36 1.0 {en} (0–100)",
-        zh=f"RAND-36 {zh}（{s.upper()}，RAND计分，0–100）",
+        en=f"RAND-36 {en}",
+        zh=f"RAND-36 {zh}",
         low=0.0,
         high=100.0,
         higher_is_better=True,
@@ -152,32 +154,32 @@ SCORES: tuple[Score, ...] = (
     _summary(
         "sf36_pcs",
         PCS_COEF,
-        "SF-36 v1 physical component summary (PCS, norm-based T-score)",
-        "SF-36 生理健康综合评分（PCS，常模T分）",
+        "SF-36 PCS, norm-based T-score",
+        "SF-36 生理健康综合 PCS（T分）",
     ),
     _summary(
         "sf36_mcs",
         MCS_COEF,
-        "SF-36 v1 mental component summary (MCS, norm-based T-score)",
-        "SF-36 心理健康综合评分（MCS，常模T分）",
+        "SF-36 MCS, norm-based T-score",
+        "SF-36 心理健康综合 MCS（T分）",
     ),
     _sum(
         "sf36_pcs_sum",
         PCS_SUM_SCALES,
-        "SF-36 physical sum PF+RP+BP+GH (0–400, not a T-score)",
-        "SF-36 生理健康合计 PF+RP+BP+GH（0–400，非T分）",
+        "SF-36 PCS sum of 4 scales (0–400)",
+        "SF-36 PCS 四维合计（0–400）",
     ),
     _sum(
         "sf36_mcs_sum",
         MCS_SUM_SCALES,
-        "SF-36 mental sum VT+SF+RE+MH (0–400, not a T-score)",
-        "SF-36 心理健康合计 VT+SF+RE+MH（0–400，非T分）",
+        "SF-36 MCS sum of 4 scales (0–400)",
+        "SF-36 MCS 四维合计（0–400）",
     ),
     *(_rand_scale(s) for s in ("pf", "rp", "bp", "gh", "vt", "sf", "re", "mh")),
     Score(
         name="rand36_ht",
-        en="RAND-36 health change, item 2 (0–100)",
-        zh="RAND-36 健康变化（第2题，0–100）",
+        en="RAND-36 health change (item 2)",
+        zh="RAND-36 健康变化（第2题）",
         low=0.0,
         high=100.0,
         higher_is_better=True,
