@@ -22,15 +22,16 @@ def csv_frame(table: ExportTable) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     for col in table.columns:
         s = table.data[col.name]
-        if col.is_numeric:
-            arr = s.to_numpy(dtype="float64").tolist()
-            out[col.name] = pd.Series(["" if x != x else repr(x) for x in arr], dtype=object)
+        if col.is_numeric:  # written by pandas as shortest round-trip decimals, NaN blank
+            out[col.name] = s.astype("float64")
         elif col.vtype == "date":
             d = pd.to_datetime(s)
             out[col.name] = pd.Series(d.dt.strftime("%Y-%m-%d").fillna("").to_numpy(), dtype=object)
         else:
-            out[col.name] = pd.Series(["" if is_blank(v) else str(v) for v in s.tolist()])
-    return pd.DataFrame(out)
+            out[col.name] = pd.Series(
+                ["" if is_blank(v) else str(v) for v in s.tolist()], dtype=object
+            )
+    return pd.DataFrame(out, index=table.data.index)
 
 
 def codebook_path(path: Path) -> Path:
@@ -52,7 +53,7 @@ def write_csv(
         for target, frame in targets:
             tmp = target.with_name(f".{target.name}.partial")
             tmps.append((tmp, target))
-            frame.to_csv(tmp, index=False, encoding=ENCODING, lineterminator="\r\n")
+            frame.to_csv(tmp, index=False, encoding=ENCODING, lineterminator="\r\n", na_rep="")
         for tmp, target in tmps:
             os.replace(tmp, target)
     except BaseException:

@@ -120,10 +120,13 @@ class ExportTable:
     settings: ScoringSettings
     long: pd.DataFrame  # the long table (same as ``data`` when layout == "long")
     visit_order: tuple[str, ...] = ()
+    _checksum: str | None = None
 
     @property
     def checksum(self) -> str:
-        return data_checksum(self.data, self.columns)
+        if self._checksum is None:
+            self._checksum = data_checksum(self.data, self.columns)
+        return self._checksum
 
 
 def from_store(store, session, site: str | None = None) -> ExportInput:
@@ -586,41 +589,34 @@ def _flags_frame(
 # Checksum
 
 
-def canonical_text(data: pd.DataFrame, columns: Sequence[Column]) -> str:
-    """The data sheet's canonical content: tab-separated UTF-8, one line per row, header first;
-    numbers as Python ``repr`` of the float64 value, dates ISO 8601, blanks empty; tab, CR, LF and
-    backslash in text escaped as ``\\t \\r \\n \\\\``."""
-    out: dict[str, pd.Series] = {}
-    for c in columns:
-        s = data[c.name]
-        if c.is_numeric:
-            arr = s.to_numpy(dtype="float64")
-            out[c.name] = pd.Series(
-                ["" if x != x else repr(float(x)) for x in arr.tolist()], dtype=object
-            )
-        elif c.vtype == "date":
-            d = pd.to_datetime(s)
-            out[c.name] = pd.Series(d.dt.strftime("%Y-%m-%d").fillna("").to_numpy(), dtype=object)
-        else:
-            out[c.name] = pd.Series(
-                ["" if is_blank(v) else _escape(str(v)) for v in s.tolist()], dtype=object
-            )
-    lines = ["\t".join(c.name for c in columns)]
-    if len(data):
-        cols = [out[c.name].tolist() for c in columns]
-        lines.extend("\t".join(row) for row in zip(*cols, strict=True))
-    return "\n".join(lines) + "\n"
-
-
-def _escape(s: str) -> str:
-    if "\\" in s or "\t" in s or "\n" in s or "\r" in s:
-        s = s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return s
+CHECKSUM_DEFINITION = (
+    "SHA-256 over the data table, column by column: the column name (UTF-8) and a NUL byte, "
+    "then its cells — numbers as IEEE-754 float64 little-endian (blank = NaN), dates as int64 "
+    "days since 1970-01-01 (blank = -2^63), text as UTF-8 joined by 0x1F (blank = 0x1E); "
+    "clock times are minutes after midnight. Independent of the file format and export time."
+)
 
 
 def data_checksum(data: pd.DataFrame, columns: Sequence[Column]) -> str:
-    """SHA-256 (hex) of ``canonical_text``: equal data ⇒ equal checksum, whatever the format."""
-    return hashlib.sha256(canonical_text(data, columns).encode("utf-8")).hexdigest()
+    """SHA-256 (hex) of the canonical content (``CHECKSUM_DEFINITION``): equal data ⇒ equal
+    checksum, whatever the format or layout-independent metadata."""
+    h = hashlib.sha256()
+    for c in columns:
+        h.update(c.name.encode("utf-8") + b"\x00")
+        s = data[c.name]
+        if c.is_numeric:
+            arr = s.to_numpy(dtype="float64").copy()
+            arr[np.isnan(arr)] = np.nan  # one NaN bit pattern
+            h.update(arr.astype("<f8").tobytes())
+        elif c.vtype == "date":
+            d = pd.to_datetime(s).to_numpy(dtype="datetime64[D]").astype("<i8")
+            h.update(d.tobytes())
+        else:
+            h.update(
+                "\x1f".join("\x1e" if is_blank(v) else str(v) for v in s.tolist()).encode("utf-8")
+            )
+        h.update(b"\x1d")
+    return h.hexdigest()
 
 
 def export_time_utc() -> str:

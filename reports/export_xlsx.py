@@ -18,6 +18,7 @@ import xlsxwriter
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 from reports.codebook import codebook_frame
 from reports.export_frame import (
+    CHECKSUM_DEFINITION,
     Column,
     ExportCancelled,
     ExportMeta,
@@ -206,27 +207,37 @@ def summary_frame(table: ExportTable) -> pd.DataFrame:
     no allocation exists in the database). Clock times are left out (no linear mean)."""
     long = table.long
     order = list(table.visit_order) or list(dict.fromkeys(long["visit"]))
-    rows = []
-    seen = set()
-    groups = long.groupby("visit", sort=False)
+    cols: list[Column] = []
+    seen: set[str] = set()
     for col in table.columns:
         if col.kind not in ("item", "score") or not col.is_numeric or col.vtype == "clock":
             continue
-        if col.variable in seen:
-            continue
-        seen.add(col.variable)
+        if col.variable not in seen:
+            seen.add(col.variable)
+            cols.append(col)
+    if not cols or not len(long):
+        return pd.DataFrame()
+    names = [c.variable for c in cols]
+    g = long[["visit", *names]].groupby("visit", sort=False)
+    count, mean, sd = g.count(), g.mean(), g.std()
+    q1, med, q3 = g.quantile(0.25), g.median(), g.quantile(0.75)
+    size = g.size()
+    rows = []
+    for col in cols:
         name = col.variable
         decimals = col.score.decimals if col.score is not None else (col.item.decimals or 0) + 1
-        stats = groups[name].describe(percentiles=[0.25, 0.5, 0.75])
-        sizes = groups[name].size()
+        fmt = f"{{:.{decimals}f}}"
         for v in order:
-            if v not in sizes.index:
+            if v not in size.index:
                 continue
-            st = stats.loc[v]
-            n = int(st["count"])
-            mean, sd = st["mean"], st["std"]
-            med, q1, q3 = st["50%"], st["25%"], st["75%"]
-            fmt = f"{{:.{decimals}f}}"
+            n = int(count.at[v, name])
+            m, s_, a, b, c = (
+                mean.at[v, name],
+                sd.at[v, name],
+                med.at[v, name],
+                q1.at[v, name],
+                q3.at[v, name],
+            )
             rows.append(
                 {
                     "variable": name,
@@ -234,16 +245,14 @@ def summary_frame(table: ExportTable) -> pd.DataFrame:
                     "label_zh": col.label_zh,
                     "visit": v,
                     "n": n,
-                    "mean": _num(mean),
-                    "sd": _num(sd),
-                    "median": _num(med),
-                    "q1": _num(q1),
-                    "q3": _num(q3),
-                    "mean_sd": f"{fmt.format(mean)} ± {fmt.format(sd)}" if n > 1 else "",
-                    "median_iqr": f"{fmt.format(med)} ({fmt.format(q1)}–{fmt.format(q3)})"
-                    if n
-                    else "",
-                    "missing_n": int(sizes.loc[v]) - n,
+                    "mean": _num(m),
+                    "sd": _num(s_),
+                    "median": _num(a),
+                    "q1": _num(b),
+                    "q3": _num(c),
+                    "mean_sd": f"{fmt.format(m)} ± {fmt.format(s_)}" if n > 1 else "",
+                    "median_iqr": f"{fmt.format(a)} ({fmt.format(b)}–{fmt.format(c)})" if n else "",
+                    "missing_n": int(size.at[v]) - n,
                 }
             )
     return pd.DataFrame(rows)
@@ -276,12 +285,7 @@ def about_frame(table: ExportTable, meta: ExportMeta, checksum: str) -> pd.DataF
         ("participant_visits", str(len(table.long))),
         ("flags", str(len(table.flags))),
         ("data_sha256", checksum),
-        (
-            "data_sha256_definition",
-            "SHA-256 of the data sheet's canonical text: UTF-8, tab-separated, header line then "
-            "one line per row, numbers as shortest round-trip decimals, dates YYYY-MM-DD, "
-            "clock times as minutes after midnight, blanks empty",
-        ),
+        ("data_sha256_definition", CHECKSUM_DEFINITION),
     ]
     return pd.DataFrame(rows, columns=["key", "value"])
 

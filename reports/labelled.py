@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from reports.codebook import column_choices, column_missing_codes
-from reports.export_frame import STATUS_SUFFIX, Column, ExportTable, is_blank
+from reports.export_frame import STATUS_SUFFIX, Column, ExportTable
 from scoring.model import MissingCode
 
 
@@ -52,18 +52,19 @@ def coded_values(
     st_name = status_column_name(col)
     if st_name not in table.data.columns:
         return pd.Series(values), set()
-    status = table.data[st_name].tolist()
-    used: set[MissingCode] = set()
-    obj = None
-    for i, s in enumerate(status):
-        if is_blank(s) or values[i] == values[i]:
-            continue
-        code = MissingCode(s)
-        used.add(code)
-        if obj is None:
-            obj = values.astype(object)
-        obj[i] = encode(code)
-    return pd.Series(values if obj is None else obj), used
+    status = table.data[st_name].to_numpy(dtype=object)
+    mask = pd.notna(status) & np.isnan(values)
+    if not mask.any():
+        return pd.Series(values), set()
+    used = {MissingCode(s) for s in set(status[mask].tolist())}
+    enc = {c.value: encode(c) for c in used}
+    if all(isinstance(v, float) for v in enc.values()):
+        out = values.copy()
+    else:
+        out = values.astype(object)
+        out[np.isnan(values)] = np.nan
+    out[mask] = [enc[s] for s in status[mask].tolist()]
+    return pd.Series(out), used
 
 
 def check_no_collision(table: ExportTable, col: Column) -> None:
@@ -86,7 +87,9 @@ def value_labels(col: Column) -> dict[int, str]:
 
 
 def text_values(table: ExportTable, col: Column) -> pd.Series:
-    return pd.Series(["" if is_blank(v) else str(v) for v in table.data[col.name].tolist()])
+    return pd.Series(
+        ["" if v is None else str(v) for v in table.data[col.name].tolist()], dtype=object
+    )
 
 
 def date_values(table: ExportTable, col: Column) -> pd.Series:

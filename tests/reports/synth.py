@@ -50,7 +50,7 @@ def answers_frame(
         "site": [sites[i % len(sites)] for i in range(participants) for _ in visits],
         "sex": np.repeat(sex, len(visits)),
         "birth_date": np.repeat(np.array(birth, dtype=object), len(visits)),
-        "age": [round((vdates[i] - birth[i // len(visits)]).days / 365.25, 2) for i in range(n)],
+        "age": [float((vdates[i] - birth[i // len(visits)]).days // 365.25) for i in range(n)],
         "height_cm": np.repeat(height, len(visits)),
         "weight_kg": np.repeat(weight, len(visits)),
         "visit": visit,
@@ -59,11 +59,16 @@ def answers_frame(
     }
     seen: set[str] = set(frame)  # participant attributes (sex, age, …) stay attributes
     for inst in instruments:
+        # one latent level per participant and instrument, a little visit and item noise: trials
+        # of one test agree and visits change moderately, as in real data (fewer spurious flags)
+        level = np.repeat(rng.uniform(0.3, 0.7, participants), len(visits))
+        level = level + rng.normal(0, 0.03, n)
         for item in inst.items:
             if item.name in seen:
                 continue
             seen.add(item.name)
-            values = _values(item, rng, n)
+            frac = np.clip(level + rng.normal(0, 0.02, n), 0.0, 1.0)
+            values = _values(item, rng, n, frac)
             status = np.full(n, None, dtype=object)
             codes = sorted(c.value for c in item.missing)
             if codes and missing_rate:
@@ -78,9 +83,10 @@ def answers_frame(
     return pd.DataFrame(frame)
 
 
-def _values(item, rng, n):
+def _values(item, rng, n, frac):
     if item.type is ItemType.CODED:
-        return rng.choice(np.array(item.codes, dtype="float64"), n)
+        codes = np.array(item.codes, dtype="float64")
+        return codes[np.minimum((frac * len(codes)).astype(int), len(codes) - 1)]
     if item.type is ItemType.CLOCK:
         return rng.integers(0, 1440, n).astype("float64")
     if item.type is ItemType.TEXT:
@@ -90,7 +96,7 @@ def _values(item, rng, n):
     rng_ = item.soft or item.hard
     lo = rng_.low if rng_ and rng_.low is not None else 0.0
     hi = rng_.high if rng_ and rng_.high is not None else lo + 100.0
-    x = rng.uniform(lo, hi, n)
+    x = lo + frac * (hi - lo)
     if item.type is ItemType.INTEGER:
         x = np.clip(np.round(x), np.ceil(lo), np.floor(hi))
     else:
