@@ -1491,6 +1491,46 @@ class Store:
                 return vals
         return None
 
+    def _attributes(self, conn: Connection, v, merged: Mapping[str, object]) -> dict:
+        """Participant attributes the rules need (sex, age at the visit, height, weight), as
+        entries for the visit's evaluation, unless measured at the visit itself."""
+        p = conn.execute(
+            select(
+                S.participants.c.sex,
+                S.participants.c.birth_date,
+                S.participants.c.height_cm,
+                S.participants.c.weight_kg,
+            ).where(S.participants.c.id == v.pid)
+        ).one()
+        when = v.actual_date or dt.date.today()
+        bd = p.birth_date
+        age = when.year - bd.year - ((when.month, when.day) < (bd.month, bd.day))
+        cand = {"sex": p.sex, "age": age, "height_cm": p.height_cm, "weight_kg": p.weight_kg}
+        return {
+            k: val
+            for k, val in cand.items()
+            if k in self._items and k not in merged and val is not None
+        }
+
+    def _visit_flags(
+        self, flags: list[Flag], merged: Mapping[str, object], attrs: Mapping[str, object]
+    ) -> list[Flag]:
+        """Flags of the instruments entered at this visit; the participant's own attributes were
+        checked (and confirmed) when the participant was saved."""
+        entered = set(merged)
+        allowed: set[str] = set()
+        known: set[str] = set()
+        for inst in self.instruments:
+            names = set(inst.item_names) | set(inst.score_names)
+            known |= names
+            if entered & set(inst.item_names):
+                allowed |= names
+        return [
+            f
+            for f in flags
+            if f.variable not in attrs and (f.variable in allowed or f.variable not in known)
+        ]
+
     def save_answers(
         self,
         session: Session,
@@ -1586,10 +1626,13 @@ class Store:
                     value = a.value_num if a.value_num is not None else a.value_text
                     merged[name] = _entry_text(item, value)
             merged.update(entries)
+            attrs = self._attributes(conn, v, merged)
             ev = evaluate_visit(
-                merged, previous=self._previous_raw(conn, v, proto), instruments=self.instruments
+                {**merged, **attrs},
+                previous=self._previous_raw(conn, v, proto),
+                instruments=self.instruments,
             )
-            flags = ev.flag_list()
+            flags = self._visit_flags(ev.flag_list(), merged, attrs)
             errors = [f for f in flags if f.level is Level.ERROR]
             if errors:
                 raise ValidationFailed(f"visit {code} {visit} was not saved", errors)
