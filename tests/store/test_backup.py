@@ -188,3 +188,23 @@ def test_commands_check_the_role_audit_and_verify(tmp_path, monkeypatch, capsys)
     assert after["audit"][:n] == saved["audit"]
     assert [r[3] for r in after["audit"][n:]] == ["login", "restore"]
     assert list(Path(db + ".backups").glob("*-pre-restore.sqlite"))
+
+
+def test_closing_an_sqlite_store_takes_a_rotating_backup(tmp_path):
+    """Issue 4 §3: automatic rotating backups (online backup API) at close; keep N."""
+    db = tmp_path / "rot.db"
+    store, sessions = new_study(str(db))
+    store.backup_keep = 3
+    asr = sessions["assessor"]
+    store.add_participant(asr, "SH-001", "SH", "F", "1950-03-04", 158.0, 56.0, DAY1)
+    store.close()
+    (first,) = [p for _, r, p in bk.list_backups(db) if r == "close"]
+    assert snapshot(str(first)) == snapshot(str(db))
+    for _ in range(4):
+        s = Store.open(db, create=False)
+        s.backup_keep = 3
+        s.close()
+    assert len(bk.list_backups(db)) == 3
+    assert first not in [p for _, _, p in bk.list_backups(db)]
+    with Store.open(db, create=False) as s:
+        assert bk.automatic_backup(s, "daily") is None  # a copy exists for today already
