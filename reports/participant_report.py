@@ -29,6 +29,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from reports.fonts import FONT, register_fonts
 from reports.pdf_common import (
     FLAG_BG,
+    PARTICIPANT_STATUS,
     VISIT_STATUS,
     PrintContext,
     Styles,
@@ -205,7 +206,7 @@ def _header(record: ParticipantRecord, ctx: PrintContext, st: Styles) -> list[Fl
     title = study.title_zh if ctx.lang == "zh" else study.title_en
     age = p.age_on(p.day1_date)
     site = f"{study.site} {study.site_name}".strip()
-    status = p.status
+    status = _t(ctx, PARTICIPANT_STATUS.get(p.status), p.status)
     if p.status_date:
         status = f"{status} ({fmt_date(p.status_date)})"
     if p.status_reason:

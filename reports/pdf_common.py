@@ -61,6 +61,13 @@ VISIT_STATUS = {
     "missed": ("missed", "错过"),
     "not_done": ("not done", "未做"),
 }
+# Participant statuses of the store (store.api.PARTICIPANT_STATUSES), as printed.
+PARTICIPANT_STATUS = {
+    "screened": ("screened", "已筛选"),
+    "enrolled": ("enrolled", "已入组"),
+    "withdrawn": ("withdrawn", "已退出"),
+    "completed": ("completed", "已完成"),
+}
 
 
 def tr(lang: str, en: str, zh: str) -> str:
