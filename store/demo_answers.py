@@ -38,6 +38,8 @@ from scoring.model import Instrument, Item, ItemType, Level, ScoringSettings
 RHO = 0.65  # correlation of every directed item with the latent health value
 TRIAL_CV = 0.04  # trial-to-trial coefficient of variation of repeated timed/strength trials
 MAX_ATTEMPTS = 60  # rounds for errors and acceptance tests
+CODED_SHIFT = 0.8  # coded answers lean to the healthy end: most older adults report "no" or
+# "slight" problems on most items (EQ-5D-5L China norms, Luo 2017; PSQI median 6–7 in older adults)
 WARNING_ROUNDS = 6  # rounds for warnings; after that a warning is kept and confirmed
 
 
@@ -487,8 +489,10 @@ class AnswerGenerator:
             if item.name not in self.scored:  # e.g. "other reason" without its text: rarely
                 return codes[0] if rng.random() < 0.85 else codes[min(1, len(codes) - 1)]
             z = self._z(item, participant, health, rng)
-            if not self.directions.get(item.name):
+            d = self.directions.get(item.name, 0.0)
+            if not d:
                 z *= 0.6  # undirected: answers cluster in the middle
+            z += d * CODED_SHIFT
             return codes[min(len(codes) - 1, int(_norm_cdf(z) * len(codes)))]
         mean, sd = typical(item, person.sex)
         group = self.groups.get(item.name)
