@@ -55,6 +55,10 @@ def synthetic(instruments: list[Instrument], n: int, seed: int = 20261126) -> pd
                 x = rng.uniform(lo, hi, size=n)
                 cols[item.name] = np.round(x) if item.type is ItemType.INTEGER else np.round(x, 1)
     frame = pd.DataFrame(cols)
+    if {"psqi_bedtime", "psqi_risetime", "psqi_sleep_h"}.issubset(frame.columns):
+        # realistic PSQI: sleep is 60–100 % of the time in bed, so efficiency flags stay rare
+        in_bed_h = ((frame["psqi_risetime"] - frame["psqi_bedtime"]) % 1440) / 60
+        frame["psqi_sleep_h"] = np.round(in_bed_h * rng.uniform(0.6, 1.0, size=n) * 4) / 4
     # 2 % of answers missing, at random, so the missing-data rules do real work
     for name in frame.columns:
         if frame[name].dtype.kind == "f":

@@ -761,9 +761,15 @@ def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> pd
             per_row[key] = v
         elif v is not None:
             const[key] = v
-    if len(per_row) == 1 and n > 64:  # messages vary with the value only: render each once
-        codes, uniques = pd.factorize(values)
-        u = {"value": np.asarray(uniques, dtype=object)}
+    if n > 64:  # render each distinct (value, limit, detail) combination once
+        keys = list(per_row)
+        if len(keys) == 1:
+            codes, uniques = pd.factorize(per_row[keys[0]])
+            u = {keys[0]: np.asarray(uniques, dtype=object)}
+        else:
+            codes, uniques = pd.MultiIndex.from_arrays([per_row[k] for k in keys]).factorize()
+            u = {k: np.asarray(uniques.get_level_values(i), dtype=object)
+                 for i, k in enumerate(keys)}  # fmt: skip
         en = _render(rule.message_en, const, u, len(uniques))[codes]
         zh = _render(rule.message_zh, const, u, len(uniques))[codes]
     else:

@@ -146,3 +146,35 @@ def test_one_visit_path_equals_batch_path() -> None:
     pd.testing.assert_frame_equal(one.scores.reset_index(drop=True), batch.scores)
     prev = evaluate_visit({"t_num": "10"}, previous={"t_num": "25"}, instruments=[INST])
     assert [f.rule for f in prev.flag_list()] == ["change.t_num"]
+
+
+@pytest.mark.parametrize("item", [CODED, NUM, CLOCK, HOURS])
+def test_fast_typed_path_equals_general_path(item: Item) -> None:
+    """Typed float columns of many rows take a numpy fast path; it must agree with the general
+    rules (values, errors, warnings) on every kind of value."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from scoring.engine import _parse_typed_floats, _parse_values
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.lists(
+            st.one_of(
+                st.floats(allow_nan=True, allow_infinity=True),
+                st.integers(-5, 2000).map(float),
+                st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0, 30.0, 100.0, 100.5, 1439.0, 1440.0]),
+            ),
+            min_size=65,
+            max_size=120,
+        )
+    )
+    def check(xs: list[float]) -> None:
+        raw = pd.Series(xs, dtype="float64")
+        fast = _parse_typed_floats(item, raw)
+        slow = _parse_values(item, raw)
+        pd.testing.assert_series_equal(fast.values, slow.values, check_names=False)
+        assert fast.errors == slow.errors
+        assert fast.warnings == slow.warnings
+
+    check()
