@@ -86,13 +86,33 @@ def run_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def _holds_a_study(db: str) -> bool:
+    """True when ``db`` exists and has the store's schema; opening it through the store would
+    otherwise create a study in an empty PostgreSQL database and make it unfit for a restore."""
+    if "://" not in db:
+        return Path(db).exists()
+    from store.connection import open_postgres
+    from store.errors import StoreError
+    from store.migrations import current_revision
+
+    try:
+        engine = open_postgres(db)
+    except StoreError as exc:
+        raise CommandError(f"--db: {exc}", EXIT_OPEN) from None
+    try:
+        with engine.connect() as conn:
+            return current_revision(conn) is not None
+    finally:
+        engine.dispose()
+
+
 def _authenticate_for_restore(db: str, backup_file: Path, user: str, password: str) -> str:
     """Where the user was authenticated: 'database' or 'backup'. CommandError when refused."""
     from store.api import Store
     from store.errors import DatabaseDamaged, NotFound, StoreError
 
     try:
-        store = open_store(db) if "://" in db or Path(db).exists() else None
+        store = open_store(db) if _holds_a_study(db) else None
     except CommandError:
         store = None  # damaged or unreadable: authenticate against the backup instead
     if store is not None:

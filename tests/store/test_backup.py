@@ -208,3 +208,22 @@ def test_closing_an_sqlite_store_takes_a_rotating_backup(tmp_path):
     assert first not in [p for _, _, p in bk.list_backups(db)]
     with Store.open(db, create=False) as s:
         assert bk.automatic_backup(s, "daily") is None  # a copy exists for today already
+
+
+@pytest.mark.postgres
+def test_restore_command_fills_a_new_empty_postgres_database(pg_cluster, tmp_path, monkeypatch):
+    """The user is checked against the backup (the new database has no users yet)."""
+    db = str(tmp_path / "to-pg.db")
+    store, sessions = new_study(db)
+    with store:
+        populate(store, sessions)
+    saved = bk.backup(db, tmp_path / "for-pg.sqlite")
+    url = pg_cluster.new_database()
+    monkeypatch.setenv("OUTCOMEDESK_PASSWORD", PASSWORDS["data_manager"])
+    args = ["restore", "--db", url, "--user", USERNAMES["data_manager"], "-i", str(saved.path)]
+    assert cli_run(args) == 0
+    after = snapshot(url)
+    n = len(snapshot(str(saved.path))["audit"])
+    assert after["answers"] == snapshot(str(saved.path))["answers"]
+    assert [r[3] for r in after["audit"][n:]] == ["login", "restore"]
+    _verify(url)
