@@ -262,20 +262,25 @@ def create_demo(
     seed: int = DEMO_SEED,
     progress: ProgressFn | None = None,
     sign_site: str = "SH",
+    participants: int | None = None,
 ) -> DemoSummary:
     """Create the demo study in a new database ``target`` (path or PostgreSQL URL).
 
     Every write goes through the store API as the matching demo user: the administrator
     creates the accounts and sites, the assessor enters participants and visits, the
     investigator signs the complete visits of ``sign_site`` and the data manager locks that
-    site's baseline visits. Refuses a database that already holds users.
+    site's baseline visits. Refuses a database that already holds users. ``participants``
+    keeps only the first N of the plan (a quick database for smoke tests and screenshots; only
+    the full 30 follow the trial's flow).
     """
     from store.api import Store
     from store.errors import StoreError
 
     say = progress or (lambda _msg: None)
     plan = plan_demo(seed)
-    say("drawing answers for 30 participants × 6 visits …")
+    if participants is not None:
+        plan = DemoPlan(plan.seed, plan.protocol, plan.participants[: max(1, participants)])
+    say(f"drawing answers for {len(plan.participants)} participants × 6 visits …")
     answers = generate_answers(plan)
     store = Store.open(target, create=True)
     summary = DemoSummary(str(target))
