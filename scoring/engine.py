@@ -242,6 +242,27 @@ def _typed_floats_checked(
     return ParsedColumn(pd.Series(v, index=raw.index), status, errors, warnings, any_status=False)
 
 
+STATUS_CATEGORIES = pd.CategoricalDtype([c.value for c in MissingCode])
+
+
+def _status_frame(cols: dict[str, pd.Series], index: pd.Index, none: set[str]) -> pd.DataFrame:
+    """Missing-data codes per item as categorical columns (NaN = no code).
+
+    Categorical codes are one byte per cell, so a 100,000-row frame of mostly-empty statuses costs
+    next to nothing; ``status[item] == "UN"`` and ``.notna()`` work as on strings."""
+    n = len(index)
+    empty = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=STATUS_CATEGORIES)
+    data = {}
+    for name, col in cols.items():
+        if name in none:
+            data[name] = empty
+        else:
+            obj = col.to_numpy(dtype=object)
+            obj = np.where(pd.isna(obj), None, obj)
+            data[name] = pd.Categorical(obj, dtype=STATUS_CATEGORIES)
+    return pd.DataFrame(data, index=index, copy=False) if data else pd.DataFrame(index=index)
+
+
 def _small_factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``pd.factorize`` for a handful of values: None/NaN/NA → -1."""
     seen: dict[tuple[type, object], int] = {}
@@ -629,7 +650,7 @@ def evaluate(
                 status_cols[item.name] = st
 
     values = _frame_from_columns(value_cols, index)
-    status_frame = _frame_from_columns(status_cols, index, none_columns=no_status)
+    status_frame = _status_frame(status_cols, index, no_status)
     work = values
     score_parts: list[pd.DataFrame] = []
     for inst in chosen:

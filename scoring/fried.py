@@ -256,9 +256,10 @@ def _is(code: int):
 
 
 def _positives(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
-    crit = work.reindex(columns=list(CRITERIA)).apply(pd.to_numeric, errors="coerce")
-    pos = (crit == 1).sum(axis=1)
-    return pos.astype(int).astype(str) + "/5"
+    pos = np.zeros(len(work.index), dtype=int)
+    for name in CRITERIA:
+        pos += (column(work, name).to_numpy() == 1).astype(int)
+    return pd.Series(np.array([f"{p}/5" for p in range(6)], dtype=object)[pos], index=work.index)
 
 
 _CATEGORY_MSG = {
