@@ -150,17 +150,26 @@ def run_gui(argv: list[str]) -> int:
         QMessageBox.critical(None, PROGRAM_NAME, str(exc))
         return 2
     settings.last_database = target
-    session = login(store)
-    if session is None:
+    window = start(store, settings, target)
+    if window is None:
         store.close()
         return 0
-    from ui.main_window import MainWindow
-
-    window = MainWindow(store, session, settings, db_label=target)
-    window.show()
     code = app.exec()
     store.close()
     return code
+
+
+def start(store: Any, settings: Settings, db_label: str = "") -> Any:
+    """Log in (creating the administrator on first start) and show the main window."""
+    from ui.main_window import MainWindow
+
+    session = login(store)
+    if session is None:
+        return None
+    window = MainWindow(store, session, settings, db_label=db_label)
+    window.show()
+    window.activateWindow()
+    return window
 
 
 def smoke(app: QApplication, settings: Settings, t0: float) -> int:

@@ -59,8 +59,22 @@ class _CredentialsDialog(QDialog):
         lay.addLayout(self.form)
         lay.addWidget(self.message)
         lay.addWidget(self.buttons)
-        self.user.returnPressed.connect(self.password.setFocus)
         self.setMinimumWidth(420)
+
+    def chain(self) -> list[QLineEdit]:
+        """Enter moves along these fields; on the last one it accepts."""
+        return [self.user, self.password]
+
+    def keyPressEvent(self, ev) -> None:
+        if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            fields = [f for f in self.chain() if not f.isReadOnly()]
+            current = self.focusWidget()
+            if current in fields and fields.index(current) < len(fields) - 1:
+                fields[fields.index(current) + 1].setFocus()
+                return
+            self.accept()
+            return
+        super().keyPressEvent(ev)
 
     def changeEvent(self, ev: QEvent) -> None:
         if ev.type() == QEvent.Type.LanguageChange:
@@ -112,8 +126,10 @@ class FirstAdminDialog(_CredentialsDialog):
         self.repeat_label = QLabel()
         self.repeat_label.setBuddy(self.repeat)
         self.form.addRow(self.repeat_label, self.repeat)
-        self.password.returnPressed.connect(self.repeat.setFocus)
         self.retranslate()
+
+    def chain(self) -> list[QLineEdit]:
+        return [self.user, self.password, self.repeat]
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Create the administrator"))

@@ -4,7 +4,7 @@ a real study database built through the store API, and helpers that drive dialog
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings, QStandardPaths, QThreadPool, QTimer
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 ADMIN = ("admin", "admin-pass-1")
 INVESTIGATOR = ("inv", "inv-pass-123")
@@ -75,31 +75,29 @@ def store(study_path: Path):
     s.close()
 
 
-def when_modal(qtbot, action: Callable[[QWidget], None], timeout: int = 5000) -> list[QWidget]:
-    """Run ``action(dialog)`` on the next modal dialog that opens (dialogs run ``exec()``, so
-    the test must act from inside their event loop, as a user would)."""
-    seen: list[QWidget] = []
+@pytest.fixture(autouse=True)
+def _modal_watchdog(qapp: QApplication) -> Iterator[None]:
+    """A modal dialog nobody answers would block the run forever: after 30 s it is closed, and
+    the test fails."""
 
-    def poll() -> None:
-        w = QApplication.activeModalWidget()
-        if w is not None and w.isVisible() and w not in seen:
-            seen.append(w)
-            action(w)
+    seen: dict[int, int] = {}
+    stuck: list[str] = []
+
+    def check() -> None:
+        w = qapp.activeModalWidget()
+        if w is None:
+            seen.clear()
             return
-        if len(seen) == 0:
-            timer.start(20)
+        seen[id(w)] = seen.get(id(w), 0) + 1
+        if seen[id(w)] > 30:
+            stuck.append(w.objectName() or type(w).__name__)
+            w.close()
+            if hasattr(w, "reject"):
+                w.reject()
 
     timer = QTimer()
-    timer.setSingleShot(True)
-    timer.timeout.connect(poll)
-    timer.start(20)
-    qtbot._od_timers = [*getattr(qtbot, "_od_timers", []), timer]
-    return seen
-
-
-def type_keys(qtbot, text: str) -> None:
-    """Type into whatever has the keyboard focus, like a user."""
-    for ch in text:
-        w = QApplication.focusWidget()
-        assert w is not None, "nothing has the focus"
-        qtbot.keyClick(w, ch)
+    timer.timeout.connect(check)
+    timer.start(1000)
+    yield
+    timer.stop()
+    assert not stuck, f"modal dialogs left unanswered: {stuck}"
