@@ -61,18 +61,19 @@ def handle(exc_type: type[BaseException], exc: BaseException, tb: TracebackType 
 
 
 def show_dialog(exc: BaseException, path: Path) -> None:
-    tr = QCoreApplication.translate
     box = QMessageBox(QApplication.activeWindow())
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(tr("Errors", "Unexpected error"))
+    box.setWindowTitle(QCoreApplication.translate("Errors", "Unexpected error"))
     box.setText(
-        tr(
+        QCoreApplication.translate(
             "Errors",
             "Something unexpected went wrong. Your entry is kept as a draft and will be "
             "offered when you reopen the visit.",
         )
     )
-    box.setInformativeText(tr("Errors", "Details were written to {path}").format(path=path))
+    box.setInformativeText(
+        QCoreApplication.translate("Errors", "Details were written to {path}").format(path=path)
+    )
     box.setDetailedText(f"{type(exc).__name__}: {exc}")
     box.setObjectName("crashDialog")
     box.open()

@@ -207,10 +207,11 @@ class ParticipantPage(QWidget):
             self.header.clear()
             return
         age = age_at(p.birth_date, dt.date.today())
+        site_word, age_word, day1_word = self.tr("site"), self.tr("age"), self.tr("day 1")
         self.header.setText(
-            f"<b>{p.code}</b> · {self.tr('site')} {p.site} · {sex_text(p.sex)} · "
-            f"{self.tr('age')} {age if age is not None else '—'} · "
-            f"{self.tr('day 1')} {p.day1_date.isoformat() if p.day1_date else '—'} · "
+            f"<b>{p.code}</b> · {site_word} {p.site} · {sex_text(p.sex)} · "
+            f"{age_word} {age if age is not None else '—'} · "
+            f"{day1_word} {p.day1_date.isoformat() if p.day1_date else '—'} · "
             f"{participant_status_text(p.status)}"
         )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from scoring.model import Instrument, ScoringSettings
@@ -137,7 +138,6 @@ def save_visit(
     visit row and answers (``(None, {})`` when the user cancelled a reason prompt)."""
     code, visit_code = ctx.participant.code, ctx.visit.visit
     v = ctx.visit
-    tr = parent.tr
     oow_reason = None
     if (
         v.window_start
@@ -146,10 +146,10 @@ def save_visit(
     ):
         oow_reason = _ask_reason(
             parent,
-            tr("Out of window"),
-            tr("{date} is outside the window {start} … {end}. Reason:").format(
-                date=visit_date, start=v.window_start, end=v.window_end
-            ),
+            QCoreApplication.translate("VisitForm", "Out of window"),
+            QCoreApplication.translate(
+                "VisitForm", "{date} is outside the window {start} … {end}. Reason:"
+            ).format(date=visit_date, start=v.window_start, end=v.window_end),
         )
         if oow_reason is None:
             return None, {}

@@ -496,10 +496,11 @@ class VisitForm(QWidget):
         if v.locked:
             marks.append(self.tr("locked"))
         window = f"{v.window_start:%Y-%m-%d} … {v.window_end:%Y-%m-%d}" if v.window_start else ""
+        window_word = self.tr("window")
         self.header.setText(
             f"<b>{p.code}</b> · {i18n.pick(v.label_en, v.label_zh)} · {status}"
             + (" · " + ", ".join(marks) if marks else "")
-            + (f" · {self.tr('window')} {window}" if window else "")
+            + (f" · {window_word} {window}" if window else "")
         )
 
     def _load(self) -> None:

@@ -1,0 +1,917 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>ConfirmDialog</name>
+    <message>
+        <location filename="../../ui/visit_form.py" line="233" />
+        <source>Confirm and give reasons</source>
+        <translation>确认并填写原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="239" />
+        <source>Implausible values: confirm each with a reason</source>
+        <translation>不太可能的数值：请逐项填写原因确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="250" />
+        <source>This visit is complete: give a reason for each change</source>
+        <translation>此访视已完成：请为每项修改填写原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="287" />
+        <source>Every line needs a reason.</source>
+        <translation>每一行都需要填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <location filename="../../ui/errors.py" line="66" />
+        <source>Unexpected error</source>
+        <translation>意外错误</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="68" />
+        <source>Something unexpected went wrong. Your entry is kept as a draft and will be offered when you reopen the visit.</source>
+        <translation>发生了意外错误。您的录入已保存为草稿，重新打开该访视时会提示恢复。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/errors.py" line="75" />
+        <source>Details were written to {path}</source>
+        <translation>详细信息已写入 {path}</translation>
+    </message>
+</context>
+<context>
+    <name>FirstAdminDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="135" />
+        <source>Create the administrator</source>
+        <translation>创建管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="138" />
+        <source>This database has no users yet. Create the administrator account; the administrator then creates the other accounts.</source>
+        <translation>此数据库还没有用户。请创建管理员账户；其他账户由管理员创建。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="142" />
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="143" />
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="145" />
+        <source>&amp;Repeat password:</source>
+        <translation>再次输入密码(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="149" />
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <location filename="../../ui/history.py" line="54" />
+        <source>History</source>
+        <translation>修改历史</translation>
+    </message>
+    <message>
+        <location filename="../../ui/history.py" line="56" />
+        <source>Audit trail of {what}: {n} entries</source>
+        <translation>{what} 的稽查轨迹：{n} 条</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../ui/models.py" line="374" />
+        <source>When (UTC)</source>
+        <translation>时间（UTC）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="378" />
+        <source>Who</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="382" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="387" />
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="391" />
+        <source>Old</source>
+        <translation>原值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="394" />
+        <source>New</source>
+        <translation>新值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="398" />
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>LockDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="177" />
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="180" />
+        <source>OutcomeDesk was locked after a period without use. Enter your password to continue; unsaved entries are kept as a draft.</source>
+        <translation>OutcomeDesk 因一段时间未使用已锁定。请输入密码继续；未保存的录入已保存为草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="184" />
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="185" />
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="198" />
+        <source>Only the user who was logged in can unlock.</source>
+        <translation>只有原登录用户才能解锁。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginDialog</name>
+    <message>
+        <location filename="../../ui/login.py" line="100" />
+        <location filename="../../ui/login.py" line="101" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="102" />
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="103" />
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="186" />
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="187" />
+        <source>&amp;Participant</source>
+        <translation>受试者(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="188" />
+        <source>&amp;Visit</source>
+        <translation>访视(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="189" />
+        <source>&amp;Tools</source>
+        <translation>工具(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="190" />
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="195" />
+        <source>&amp;Preferences…</source>
+        <translation>偏好设置(&amp;P)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="196" />
+        <source>&amp;Lock now</source>
+        <translation>立即锁定(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="197" />
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="198" />
+        <source>Participant &amp;list</source>
+        <translation>受试者列表(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="199" />
+        <source>&amp;Add participant…</source>
+        <translation>添加受试者(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="200" />
+        <source>&amp;Edit attributes…</source>
+        <translation>编辑基本信息(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="201" />
+        <source>&amp;Next visit</source>
+        <translation>下一次访视(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="202" />
+        <source>&amp;Previous visit</source>
+        <translation>上一次访视(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="203" />
+        <source>&amp;Timeline</source>
+        <translation>访视时间表(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="204" />
+        <source>Mark &amp;missed…</source>
+        <translation>标记为缺失(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="205" />
+        <source>Record &amp;out of window…</source>
+        <translation>记录超出时间窗(&amp;O)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="206" />
+        <source>&amp;Correct signed visit…</source>
+        <translation>更正已签名访视(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="207" />
+        <source>&amp;Sign…</source>
+        <translation>签名(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="208" />
+        <source>Loc&amp;k…</source>
+        <translation>锁定(&amp;K)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="209" />
+        <source>&amp;Unlock…</source>
+        <translation>解锁(&amp;U)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="210" />
+        <source>&amp;History…</source>
+        <translation>修改历史(&amp;H)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="211" />
+        <source>&amp;Re-score study and flags</source>
+        <translation>重新计分并检查标记(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="218" />
+        <source>{user} ({role}) · {db}</source>
+        <translation>{user}（{role}）· {db}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="307" />
+        <source>History</source>
+        <translation>修改历史</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="319" />
+        <source>Re-scoring the study…</source>
+        <translation>正在重新计分…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="333" />
+        <source>Re-scoring failed: {error}</source>
+        <translation>重新计分失败：{error}</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantDialog</name>
+    <message>
+        <location filename="../../ui/participants.py" line="361" />
+        <source>Add participant</source>
+        <translation>添加受试者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="361" />
+        <source>Edit participant</source>
+        <translation>编辑受试者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="364" />
+        <source>&amp;Code:</source>
+        <translation>编号(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="365" />
+        <source>S&amp;ite:</source>
+        <translation>中心(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="366" />
+        <source>&amp;Birth date:</source>
+        <translation>出生日期(&amp;B)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="367" />
+        <source>&amp;Day 1 (first infusion):</source>
+        <translation>第1天（首次输注）(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="368" />
+        <source>Scree&amp;ning number:</source>
+        <translation>筛选号(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="369" />
+        <source>&amp;Reason for the change:</source>
+        <translation>修改原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="400" />
+        <source>A participant code is required.</source>
+        <translation>必须填写受试者编号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="402" />
+        <source>Choose a site.</source>
+        <translation>请选择中心。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="408" />
+        <source>Not a date (YYYY-MM-DD).</source>
+        <translation>不是日期（YYYY-MM-DD）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="433" />
+        <source>Not a number.</source>
+        <translation>不是数字。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="435" />
+        <source>A reason is required for every change.</source>
+        <translation>每项修改都必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="445" />
+        <source>(press OK again to confirm)</source>
+        <translation>（再次按“确定”以确认）</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantListPage</name>
+    <message>
+        <location filename="../../ui/participants.py" line="174" />
+        <source>&amp;Search:</source>
+        <translation>搜索(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="175" />
+        <source>code, screening or randomisation number</source>
+        <translation>编号、筛选号或随机号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="176" />
+        <source>&amp;Overdue visits</source>
+        <translation>逾期访视(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="177" />
+        <source>Open &amp;flags</source>
+        <translation>未处理标记(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="185" />
+        <source>All sites</source>
+        <translation>全部中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="192" />
+        <source>All statuses</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="219" />
+        <source>{shown} of {total} participants</source>
+        <translation>共 {total} 名受试者，显示 {shown} 名</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantPage</name>
+    <message>
+        <location filename="../../ui/participant_page.py" line="167" />
+        <source>Choose a visit in the timeline and press Enter (Alt+Up/Alt+Down switch visits).</source>
+        <translation>在访视时间表中选择访视并按 Enter（Alt+↑/Alt+↓ 切换访视）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="210" />
+        <source>site</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="210" />
+        <source>age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="210" />
+        <source>day 1</source>
+        <translation>第1天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="258" />
+        <source>Draft found</source>
+        <translation>发现草稿</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="259" />
+        <source>An unsaved draft of this visit exists (saved {when} UTC). Restore it?</source>
+        <translation>此访视有未保存的草稿（保存于 UTC {when}）。是否恢复？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="281" />
+        <source>Open a visit first.</source>
+        <translation>请先打开一次访视。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="288" />
+        <source>Not done</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="301" />
+        <source>Mark missed</source>
+        <translation>标记为缺失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="304" />
+        <source>Mark visit missed</source>
+        <translation>标记访视缺失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="305" />
+        <source>Why was {visit} missed?</source>
+        <translation>{visit}为什么缺失？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="325" />
+        <source>Out of window</source>
+        <translation>超出时间窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="328" />
+        <source>Record out of window</source>
+        <translation>记录超出时间窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="329" />
+        <source>Window {start} … {end}. Give the actual date and why it is outside.</source>
+        <translation>时间窗 {start} … {end}。请填写实际日期及超出原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="354" />
+        <location filename="../../ui/participant_page.py" line="357" />
+        <source>Sign</source>
+        <translation>签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="357" />
+        <source>Save the visit first.</source>
+        <translation>请先保存访视。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="359" />
+        <source>review and approval</source>
+        <translation>审阅并批准</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="359" />
+        <source>authorship</source>
+        <translation>作者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="361" />
+        <source>Sign visit</source>
+        <translation>访视签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="362" />
+        <source>Signing {visit} of {code} as {user}. Re-enter your password.</source>
+        <translation>以 {user} 身份为 {code} 的{visit}签名。请再次输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="385" />
+        <source>Lock</source>
+        <translation>锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="387" />
+        <source>Unlock visit</source>
+        <translation>解锁访视</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="387" />
+        <source>Lock visit</source>
+        <translation>锁定访视</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="388" />
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="399" />
+        <source>Correct signed visit</source>
+        <translation>更正已签名访视</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="401" />
+        <source>Changing a signed visit voids its signature; it must then be signed again. Every change needs a reason. Continue?</source>
+        <translation>修改已签名的访视会使签名失效，之后需要重新签名。每项修改都需要原因。是否继续？</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantStatus</name>
+    <message>
+        <location filename="../../ui/models.py" line="124" />
+        <source>screened</source>
+        <translation>已筛选</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="125" />
+        <source>enrolled</source>
+        <translation>已入组</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="126" />
+        <source>completed</source>
+        <translation>已完成研究</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="127" />
+        <source>withdrawn</source>
+        <translation>已退出</translation>
+    </message>
+</context>
+<context>
+    <name>ParticipantTableModel</name>
+    <message>
+        <location filename="../../ui/models.py" line="142" />
+        <source>Code</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="147" />
+        <source>Site</source>
+        <translation>中心</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="152" />
+        <source>Sex</source>
+        <translation>性别</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="157" />
+        <source>Age</source>
+        <translation>年龄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="163" />
+        <source>Day 1</source>
+        <translation>第1天</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="168" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="173" />
+        <source>Next visit</source>
+        <translation>下次访视</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="178" />
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="184" />
+        <source>Open flags</source>
+        <translation>未处理标记</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="41" />
+        <source>Preferences</source>
+        <translation>偏好设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="47" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="48" />
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="50" />
+        <source>&amp;Lock after idle:</source>
+        <translation>空闲后锁定(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="58" />
+        <source>The language is switched in the Language menu.</source>
+        <translation>语言在“语言”菜单中切换。</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonDialog</name>
+    <message>
+        <location filename="../../ui/participant_page.py" line="62" />
+        <source>&amp;Date:</source>
+        <translation>日期(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="68" />
+        <source>&amp;Meaning:</source>
+        <translation>签名含义(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="73" />
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="77" />
+        <source>&amp;Reason:</source>
+        <translation>原因(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="94" />
+        <source>A reason is required.</source>
+        <translation>必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="100" />
+        <source>Not a date (YYYY-MM-DD).</source>
+        <translation>不是日期（YYYY-MM-DD）。</translation>
+    </message>
+</context>
+<context>
+    <name>ScoresModel</name>
+    <message>
+        <location filename="../../ui/scores_model.py" line="102" />
+        <source>Score</source>
+        <translation>评分</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scores_model.py" line="102" />
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scores_model.py" line="102" />
+        <source>Range</source>
+        <translation>范围</translation>
+    </message>
+</context>
+<context>
+    <name>Sex</name>
+    <message>
+        <location filename="../../ui/models.py" line="133" />
+        <source>male</source>
+        <translation>男</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="134" />
+        <source>female</source>
+        <translation>女</translation>
+    </message>
+</context>
+<context>
+    <name>Status</name>
+    <message>
+        <location filename="../../ui/models.py" line="255" />
+        <source>planned</source>
+        <translation>计划中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="256" />
+        <source>in progress</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="257" />
+        <source>complete</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="258" />
+        <source>missed</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="259" />
+        <source>not done</source>
+        <translation>未做</translation>
+    </message>
+</context>
+<context>
+    <name>Stopwatch</name>
+    <message>
+        <location filename="../../ui/stopwatch.py" line="34" />
+        <source>Stopwatch (Space in a trial field starts/stops; the time lands in that field):</source>
+        <translation>秒表（在试验字段中按空格键开始/停止；时间填入该字段）：</translation>
+    </message>
+</context>
+<context>
+    <name>VisitForm</name>
+    <message>
+        <location filename="../../ui/store_bridge.py" line="149" />
+        <source>Out of window</source>
+        <translation>超出时间窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_bridge.py" line="150" />
+        <source>{date} is outside the window {start} … {end}. Reason:</source>
+        <translation>{date} 超出时间窗 {start} … {end}。原因：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="155" />
+        <source>timed by the program</source>
+        <translation>由程序计时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="467" />
+        <source>&amp;Visit date:</source>
+        <translation>访视日期(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="468" />
+        <source>Scores (updated as you type)</source>
+        <translation>评分（随输入实时更新）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="474" />
+        <source>Keys: digits pick coded answers; Enter/Tab next field; Ctrl+PgDown/PgUp next/previous page; Ctrl+S save; Ctrl+Z/Ctrl+Y undo/redo; Ctrl+Shift+H field history; Delete on an empty field clears its missing code. Missing data: {keys}.</source>
+        <translation>按键：数字选择编码答案；Enter/Tab 下一项；Ctrl+PgDown/PgUp 下一页/上一页；Ctrl+S 保存；Ctrl+Z/Ctrl+Y 撤销/重做；Ctrl+Shift+H 字段修改历史；在空字段按 Delete 清除缺失代码。缺失数据：{keys}。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="495" />
+        <source>signed by {user}</source>
+        <translation>由 {user} 签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="497" />
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="499" />
+        <source>window</source>
+        <translation>时间窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="570" />
+        <source>Missing-data code {code} does not apply here (allowed: {allowed})</source>
+        <translation>缺失代码 {code} 不适用于此项（允许：{allowed}）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="785" />
+        <source>Locked: read-only. A data manager can unlock it (with a reason).</source>
+        <translation>已锁定：只读。数据管理员可解锁（需填写原因）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="787" />
+        <source>Recorded as {status}: no entry.</source>
+        <translation>已记录为{status}：无需录入。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="790" />
+        <source>Signed: read-only. Use Visit ▸ Correct signed visit to change it; the signature is then voided and must be given again.</source>
+        <translation>已签名：只读。如需修改请使用“访视 ▸ 更正已签名访视”；签名随之失效，需要重新签名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="794" />
+        <source>Read-only for your role.</source>
+        <translation>您的角色只能查看。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="820" />
+        <location filename="../../ui/visit_form.py" line="872" />
+        <location filename="../../ui/visit_form.py" line="915" />
+        <location filename="../../ui/visit_form.py" line="918" />
+        <source>Not saved</source>
+        <translation>未保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="822" />
+        <source>Fix the values marked red first (or record a missing-data code):
+{msgs}</source>
+        <translation>请先更正标红的数值（或记录缺失代码）：
+{msgs}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/visit_form.py" line="873" />
+        <source>The visit date is not a valid date (YYYY-MM-DD).</source>
+        <translation>访视日期不是有效日期（YYYY-MM-DD）。</translation>
+    </message>
+</context>
+<context>
+    <name>VisitTimelineModel</name>
+    <message>
+        <location filename="../../ui/models.py" line="283" />
+        <source>Visit</source>
+        <translation>访视</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="288" />
+        <source>Target</source>
+        <translation>目标日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="293" />
+        <source>Window</source>
+        <translation>时间窗</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="298" />
+        <source>Actual</source>
+        <translation>实际日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="303" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="308" />
+        <source>Open flags</source>
+        <translation>未处理标记</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="314" />
+        <source>Signed</source>
+        <translation>已签名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="319" />
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="337" />
+        <source>Overdue: the window has closed.</source>
+        <translation>逾期：时间窗已结束。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="343" />
+        <source>Out of window: {reason}</source>
+        <translation>超出时间窗：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="363" />
+        <source>overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="365" />
+        <source>out of window</source>
+        <translation>超出时间窗</translation>
+    </message>
+</context>
+<context>
+    <name>Workers</name>
+    <message>
+        <location filename="../../ui/workers.py" line="96" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+</TS>
