@@ -10,7 +10,7 @@ pkgs=(python3-venv libglib2.0-0 libgl1 libegl1 libxkbcommon0 libfreetype6 libfon
       xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-render-util0
       libxcb-render0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0)
 if [ "$what" = test ]; then
-  pkgs+=(postgresql poppler-utils poppler-data)
+  pkgs+=(postgresql poppler-utils poppler-data pspp libreoffice-calc-nogui)
 fi
 command -v dpkg-query >/dev/null || { echo "sysdeps: not a Debian/Ubuntu system; install the equivalents of: ${pkgs[*]}" >&2; exit 0; }
 missing=()
