@@ -222,10 +222,10 @@ def _typed_floats_checked(
         if item.type is ItemType.CODED:
             bad |= present & ~np.isin(v, np.asarray(item.codes, dtype=np.float64))
         if item.hard is not None:
-            bad |= present & ~_in_range(pd.Series(v), item.hard)
+            bad |= present & ~_in_range(v, item.hard)
     soft = np.zeros(len(v), dtype=bool)
     if item.soft is not None and item.type is not ItemType.CLOCK:
-        soft = present & ~bad & ~_in_range(pd.Series(v), item.soft)
+        soft = present & ~bad & ~_in_range(v, item.soft)
     errors: dict[object, tuple[str, str, str]] = {}
     warnings: dict[object, tuple[str, str, str]] = {}
     flagged = np.flatnonzero(bad | soft)
@@ -238,7 +238,10 @@ def _typed_floats_checked(
             if pos in sub.warnings:
                 warnings[row] = sub.warnings[pos]
     v[bad] = np.nan
-    status = pd.Series(np.full(len(v), None, dtype=object), index=raw.index)
+    status = pd.Series(
+        pd.Categorical.from_codes(np.full(len(v), -1, dtype=np.int8), dtype=STATUS_CATEGORIES),
+        index=raw.index,
+    )
     return ParsedColumn(pd.Series(v, index=raw.index), status, errors, warnings, any_status=False)
 
 
@@ -464,17 +467,32 @@ def split_censored(text: pd.Series) -> pd.DataFrame:
     return once.iloc[codes].set_axis(text.index)  # code -1 (blank) picks the trailing None
 
 
+_CENSORED_MATCH = re.compile(_CENSORED_RE, re.IGNORECASE).match
+_DECIMAL_MATCH = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$").match
+
+
 def _split_censored_each(text: pd.Series) -> pd.DataFrame:
-    text = text.astype("string").str.strip()
-    parts = text.str.extract(_CENSORED_RE, flags=re.IGNORECASE)
-    below = (parts["lt"].notna() | (parts["oor"] == "<")).to_numpy(dtype=bool, na_value=False)
-    above = (parts["gt"].notna() | (parts["oor"] == ">")).to_numpy(dtype=bool, na_value=False)
-    limit = pd.to_numeric(parts["ltn"].fillna(parts["gtn"]), errors="coerce").astype("float64")
-    num = pd.to_numeric(text.where(~(below | above)), errors="coerce").astype("float64")
-    num[~np.isfinite(num.to_numpy())] = np.nan
-    censor = pd.Series(np.where(num.notna(), "", None), index=text.index, dtype=object)
-    censor[below] = CENSOR_BELOW
-    censor[above] = CENSOR_ABOVE
+    """The split for (few, distinct) texts: plain Python per value, no per-call pandas cost."""
+    n = len(text)
+    num = np.full(n, np.nan)
+    limit = np.full(n, np.nan)
+    censor = np.full(n, None, dtype=object)
+    for i, v in enumerate(text.tolist()):
+        if v is None or v is pd.NA or (isinstance(v, float) and v != v):
+            continue
+        t = str(v).strip()
+        m = _CENSORED_MATCH(t)
+        if m is not None:
+            below = m["lt"] is not None or m["oor"] == "<"
+            censor[i] = CENSOR_BELOW if below else CENSOR_ABOVE
+            lim = m["ltn"] or m["gtn"]
+            if lim is not None:
+                limit[i] = float(lim)
+        elif _DECIMAL_MATCH(t):
+            x = float(t)
+            if np.isfinite(x):
+                num[i] = x
+                censor[i] = ""
     return pd.DataFrame({"num": num, "censor": censor, "limit": limit}, index=text.index)
 
 
@@ -545,8 +563,8 @@ def _unit(item: Item) -> str:
     return f" {item.unit}" if item.unit else ""
 
 
-def _in_range(values: pd.Series, rng) -> np.ndarray:
-    v = values.to_numpy()
+def _in_range(values: pd.Series | np.ndarray, rng) -> np.ndarray:
+    v = values if isinstance(values, np.ndarray) else values.to_numpy()
     ok = np.ones(len(v), dtype=bool)
     if rng.low is not None:
         ok &= (v >= rng.low) if rng.low_inclusive else (v > rng.low)

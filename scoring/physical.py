@@ -74,7 +74,10 @@ def round_time(t: pd.Series | np.ndarray) -> np.ndarray:
 def column(frame: pd.DataFrame, name: str) -> pd.Series:
     """A numeric column, or all-NaN when the frame lacks it."""
     if name in frame.columns:
-        return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+        col = frame[name]
+        if col.dtype == np.float64:
+            return col
+        return pd.to_numeric(col, errors="coerce").astype("float64")
     return pd.Series(np.nan, index=frame.index, dtype="float64")
 
 
