@@ -205,10 +205,16 @@ cell = st.one_of(
                      "-0", " 5 ", "10", "4.815", "60", "0", "nan", "inf", "", "1,5"]),
     st.booleans(),
 )  # fmt: skip
+# participant/visit columns (garbage included) so the change-from-previous rules run too
+ids = st.one_of(st.sampled_from(["P1", "P2", None, 3, 2.5]), st.text(max_size=3))
 frames = st.integers(min_value=1, max_value=6).flatmap(
     lambda n: st.lists(
-        st.fixed_dictionaries({c: cell for c in COLUMNS}), min_size=n, max_size=n
-    ).map(lambda rows: pd.DataFrame(rows, columns=COLUMNS).astype(object))
+        st.fixed_dictionaries({"participant": ids, "visit": ids, **{c: cell for c in COLUMNS}}),
+        min_size=n,
+        max_size=n,
+    ).map(
+        lambda rows: pd.DataFrame(rows, columns=["participant", "visit", *COLUMNS]).astype(object)
+    )
 )
 
 
