@@ -149,11 +149,8 @@ def _spread(work: pd.DataFrame, names: tuple[str, ...]) -> tuple[np.ndarray, np.
 
 
 def _tol_lt(v: pd.Series, limit: float) -> pd.Series:
+    """``v < limit`` that a mean of trials such as 27.999999999 kg does not cross by float error."""
     return v < limit - 1e-9
-
-
-def _tol_le(v: pd.Series, limit: float) -> pd.Series:
-    return v <= limit + 1e-9
 
 
 def _active(settings: ScoringSettings, ref: str) -> bool:

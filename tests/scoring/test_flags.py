@@ -271,3 +271,13 @@ def test_numeric_frames_never_crash(values: list[float]) -> None:
 def test_one_visit_path_never_crashes(answers: dict, previous: dict) -> None:
     ev = evaluate_visit(answers, previous=previous)
     assert list(ev.scores.index) == [0]
+
+
+def test_grip_mean_on_the_cut_off_is_not_low_awgs_2019() -> None:
+    # AWGS 2019: low when grip < 28 kg (men). With the mean as recorded value (ASHT 2015), a mean
+    # of exactly 28 kg is not low; 27.97 kg is.
+    cfg = ScoringSettings(grip_recorded="mean")
+    ev = run({"sex": "M", "grip_1_kg": 27.9, "grip_2_kg": 28.0, "grip_3_kg": 28.1}, cfg)
+    assert "awgs2019.grip_low_men" not in rules(ev)
+    ev = run({"sex": "M", "grip_1_kg": 27.8, "grip_2_kg": 28.0, "grip_3_kg": 28.1}, cfg)
+    assert "awgs2019.grip_low_men" in rules(ev)
