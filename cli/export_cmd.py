@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 from pathlib import Path
 
+from cli.auth import add_db_user_arguments, open_session
 from cli.errors import CommandError
 
 FORMATS = {"xlsx": ".xlsx", "sav": ".sav", "dta": ".dta", "csv": ".csv"}
@@ -20,48 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "now), missing-data codes, flags and a codebook. The data checksum is printed and "
         "audited; the same data always gives the same checksum.",
     )
-    p.add_argument("--db", required=True, help="study database (file or postgresql:// URL)")
-    p.add_argument("--user", required=True, help="user name (password asked, or from auth)")
+    add_db_user_arguments(p)
     p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
     p.add_argument("--layout", choices=("long", "wide"), default="long")
     p.add_argument("--site", help="only this site")
     p.add_argument("-o", "--output", type=Path, required=True, help="output file")
     p.set_defaults(handler=run)
-
-
-def open_session(db: str, user: str):
-    """Open the study and log in through cli/auth.py (the store's command-line login)."""
-    from store.api import Store
-    from store.errors import StoreError
-
-    if "://" not in db and not Path(db).exists():
-        raise CommandError(f"{db}: no such study database")
-    try:
-        store = Store.open(db, create=False)
-    except StoreError as exc:
-        raise CommandError(f"{db}: {exc}") from None
-    try:
-        auth = importlib.import_module("cli.auth")
-        session = auth.login(store, user)
-    except ModuleNotFoundError:
-        import getpass
-        import os
-
-        password = os.environ.get("OUTCOMEDESK_PASSWORD")
-        if password is None:
-            password = getpass.getpass(f"password for {user}: ")
-        try:
-            session = store.login(user, password)
-        except StoreError as exc:
-            store.close()
-            raise CommandError(str(exc)) from None
-    except StoreError as exc:
-        store.close()
-        raise CommandError(str(exc)) from None
-    except BaseException:
-        store.close()
-        raise
-    return store, session
 
 
 def run(args: argparse.Namespace) -> int:

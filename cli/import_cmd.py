@@ -10,8 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cli.auth import add_db_user_arguments, open_session
 from cli.errors import CommandError
-from cli.export_cmd import open_session
 
 LISTED = 50
 
@@ -23,8 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Validate every cell of FILE (the export's long layout) with the program's "
         "definitions and flags, then write all of it in one transaction, or nothing.",
     )
-    p.add_argument("--db", required=True, help="study database (file or postgresql:// URL)")
-    p.add_argument("--user", required=True, help="user name")
+    add_db_user_arguments(p)
     p.add_argument("file", type=Path, help=".xlsx or .csv in the export's long layout")
     p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     p.add_argument(
