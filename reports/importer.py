@@ -8,6 +8,10 @@ transaction through the store API, every value audited with the reason
 ``import <file name> sha256=<hex>``.
 
 File rows are numbered as a spreadsheet shows them: the header is row 1, the first data row is 2.
+Columns the export derives (scores, age, visit target/window/deviation) are accepted and ignored:
+the store and the engine compute them again. A participant not yet in the study is created from
+its attribute columns (site, sex, birth_date, day1_date, height, weight); for a known participant
+those columns must match the study.
 """
 
 from __future__ import annotations
@@ -39,15 +43,6 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_LISTED = 200  # problems listed in full; the count is always exact
 VISIT_STATUSES = ("planned", "in_progress", "complete", "missed", "not_done")
 _NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
-# Columns the export derives; an import accepts and ignores them (they are recomputed).
-DERIVED_FIXED = (
-    "age",
-    "visit_target_date",
-    "visit_window_start",
-    "visit_window_end",
-    "visit_days_from_target",
-    "visit_out_of_window",
-)
 PARTICIPANT_FIELDS = ("site", "sex", "birth_date", "day1_date", "height_cm", "weight_kg")
 
 
