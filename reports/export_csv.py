@@ -7,6 +7,7 @@ would run as a formula were already neutralised in the export table.
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 
@@ -18,20 +19,27 @@ from reports.export_frame import ExportMeta, ExportTable, is_blank, neutralise_t
 ENCODING = "utf-8-sig"
 
 
-def csv_frame(table: ExportTable) -> pd.DataFrame:
-    out: dict[str, pd.Series] = {}
+def csv_columns(table: ExportTable) -> list[list[str]]:
+    """Every data column as text cells: numbers as Python ``repr`` (shortest round-trip decimal),
+    blank when absent; dates YYYY-MM-DD; text as is (already neutralised)."""
+    out: list[list[str]] = []
     for col in table.columns:
         s = table.data[col.name]
-        if col.is_numeric:  # written by pandas as shortest round-trip decimals, NaN blank
-            out[col.name] = s.astype("float64")
+        if col.is_numeric:
+            arr = s.to_numpy(dtype="float64").tolist()
+            out.append(["" if x != x else repr(x) for x in arr])
         elif col.vtype == "date":
             d = pd.to_datetime(s)
-            out[col.name] = pd.Series(d.dt.strftime("%Y-%m-%d").fillna("").to_numpy(), dtype=object)
+            out.append(d.dt.strftime("%Y-%m-%d").fillna("").tolist())
         else:
-            out[col.name] = pd.Series(
-                ["" if is_blank(v) else str(v) for v in s.tolist()], dtype=object
-            )
-    return pd.DataFrame(out, index=table.data.index)
+            out.append(["" if is_blank(v) else str(v) for v in s.tolist()])
+    return out
+
+
+def csv_frame(table: ExportTable) -> pd.DataFrame:
+    """The data CSV as a frame of text cells (what a reader of the file gets)."""
+    cols = csv_columns(table)
+    return pd.DataFrame({c.name: v for c, v in zip(table.columns, cols, strict=True)})
 
 
 def codebook_path(path: Path) -> Path:
@@ -44,16 +52,20 @@ def write_csv(
     """Write data CSV and ``<stem>_codebook.csv`` atomically; returns the data checksum."""
     checksum = table.checksum
     path = Path(path)
-    targets = [(path, csv_frame(table))]
-    cb = codebook_frame(table.columns)
-    cb = cb.apply(neutralise_text)
-    targets.append((codebook_path(path), cb))
+    cb = codebook_frame(table.columns).apply(neutralise_text)
+    targets = [
+        (path, [c.name for c in table.columns], csv_columns(table)),
+        (codebook_path(path), list(cb.columns), [cb[c].fillna("").tolist() for c in cb.columns]),
+    ]
     tmps = []
     try:
-        for target, frame in targets:
+        for target, header, cols in targets:
             tmp = target.with_name(f".{target.name}.partial")
             tmps.append((tmp, target))
-            frame.to_csv(tmp, index=False, encoding=ENCODING, lineterminator="\r\n", na_rep="")
+            with open(tmp, "w", encoding=ENCODING, newline="") as fh:
+                w = csv.writer(fh, lineterminator="\r\n")
+                w.writerow(header)
+                w.writerows(zip(*cols, strict=True))
         for tmp, target in tmps:
             os.replace(tmp, target)
     except BaseException:
