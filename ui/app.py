@@ -52,16 +52,20 @@ def default_database() -> Path:
     return path / "outcomedesk.db"
 
 
-def build_demo(path: Path) -> None:
+def build_demo(path: Path, participants: int | None = None) -> None:
     """A demo study database at ``path``: the store's demo builder (30 participants with their
     visits) when it is available, else the demo accounts, sites and planned participants."""
     from store import demo
 
-    for name in ("build_demo", "create_demo", "build"):
-        builder = getattr(demo, name, None)
-        if callable(builder):
-            builder(str(path))
+    builder = getattr(demo, "create_demo", None)
+    if callable(builder):
+        try:
+            builder(str(path), participants=participants)
             return
+        except Exception as exc:
+            sys.stderr.write(f"demo builder failed ({exc}); using accounts and participants only\n")
+            for f in path.parent.glob(path.name + "*"):
+                f.unlink()
     from store.api import Store
 
     store = Store.open(str(path), create=True)
@@ -78,7 +82,7 @@ def build_demo(path: Path) -> None:
             store.add_site(admin, code, name)
         dm_name, _r, dm_pw, _f = next(u for u in demo.DEMO_USERS if u[1] == "data_manager")
         dm = store.login(dm_name, dm_pw)
-        for p in demo.plan_demo().participants:
+        for p in demo.plan_demo().participants[:participants]:
             store.add_participant(
                 dm,
                 p.code,
@@ -179,7 +183,7 @@ def smoke(app: QApplication, settings: Settings, t0: float) -> int:
     with tempfile.TemporaryDirectory(prefix="outcomedesk-smoke-") as tmp:
         path = Path(tmp) / "demo.db"
         t_demo = time.perf_counter()
-        build_demo(path)
+        build_demo(path, participants=6)
         demo_s = time.perf_counter() - t_demo
         t1 = time.perf_counter()
         store = open_store(str(path))

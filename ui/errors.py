@@ -16,12 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QStandardPaths
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 
 before_dialog: list[Callable[[], None]] = []
+_open_dialogs: list[QMessageBox] = []  # keeps parentless dialogs alive until closed
 _show_dialogs = True
 
 
@@ -76,6 +77,9 @@ def show_dialog(exc: BaseException, path: Path) -> None:
     )
     box.setDetailedText(f"{type(exc).__name__}: {exc}")
     box.setObjectName("crashDialog")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _open_dialogs.append(box)
+    box.destroyed.connect(lambda *_: _open_dialogs.remove(box) if box in _open_dialogs else None)
     box.open()
 
 

@@ -31,6 +31,7 @@ from ui.participants import ParticipantDialog, ParticipantListPage, open_flags, 
 from ui.settings import Settings
 from ui.workers import Task, run_task
 
+FLAGS_DELAY_MS = 300
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.db_label = db_label
         self.study = store.study(session)
         self.task: Task | None = None
+        self.flags_done = False  # the first background re-scoring has ended
         self.locked = False
         self.stack = QStackedWidget()
         self.list_page = ParticipantListPage()
@@ -93,7 +95,8 @@ class MainWindow(QMainWindow):
         self.refresh_list()
         self.retranslate()
         self._restore_geometry()
-        QTimer.singleShot(0, self.refresh_flags)
+        # re-scoring starts once the window is up: it must not compete with the first paint
+        QTimer.singleShot(FLAGS_DELAY_MS, self.refresh_flags)
 
     # ---------------------------------------------------------------- actions
     def _build_actions(self) -> None:
@@ -326,6 +329,7 @@ class MainWindow(QMainWindow):
         self._flags = counts
         self.list_page.set_open_flags(counts)
         self.page.set_open_flags(counts)
+        self.flags_done = True
         self.flags_refreshed.emit()
 
     def _flags_failed(self, exc: BaseException) -> None:
@@ -361,6 +365,8 @@ class MainWindow(QMainWindow):
         dlg.finished.connect(self._unlocked)
         self.lock_dialog = dlg
         dlg.open()
+        dlg.activateWindow()
+        dlg.password.setFocus()
 
     def _unlocked(self, _result: int) -> None:
         self.locked = False

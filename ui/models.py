@@ -112,7 +112,7 @@ class ParticipantSummary:
     """A participant row plus what the list derives from visits and flags."""
 
     row: Any
-    next_visit: str = ""
+    next_labels: tuple[str, str] = ("", "")  # the next visit's label, English and Chinese
     next_due: dt.date | None = None
     overdue: int = 0
     open_flags: int = 0
@@ -171,7 +171,7 @@ class ParticipantTableModel(_TableModel):
         Column(
             "next",
             lambda: QCoreApplication.translate("ParticipantTableModel", "Next visit"),
-            lambda s: f"{s.next_visit} {_date(s.next_due)}".strip(),
+            lambda s: f"{i18n.pick(*s.next_labels)} {_date(s.next_due)}".strip(),
         ),
         Column(
             "overdue",

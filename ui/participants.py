@@ -50,7 +50,7 @@ def summaries(store: Any, session: Any, today: dt.date | None = None) -> list[Pa
         out.append(
             ParticipantSummary(
                 row=p,
-                next_visit=i18n.pick(nxt.label_en, nxt.label_zh) if nxt else "",
+                next_labels=(nxt.label_en, nxt.label_zh) if nxt else ("", ""),
                 next_due=nxt.target_date if nxt else None,
                 overdue=sum(1 for v in visits if is_overdue(v, today)),
                 age=age_at(p.birth_date, today),

@@ -40,7 +40,7 @@ class Settings:
     """The one place the GUI reads and writes its preferences."""
 
     def __init__(self, qsettings: QSettings | None = None) -> None:
-        self._s = qsettings or QSettings(ORGANIZATION, APPLICATION)
+        self._s = qsettings or QSettings()  # organisation and program names of the app
         self.migrate()
 
     def migrate(self) -> None:

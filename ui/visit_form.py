@@ -481,9 +481,9 @@ class VisitForm(QWidget):
         self._refresh_summaries()
 
     def changeEvent(self, ev: QEvent) -> None:
-        if ev.type() == QEvent.Type.LanguageChange:
+        if ev.type() == QEvent.Type.LanguageChange and self.pages:
             self.retranslate()
-            self._show_flags()
+            self.evaluate_all()  # flag messages in the new language
         super().changeEvent(ev)
 
     # ---------------------------------------------------------------- state
@@ -698,7 +698,17 @@ class VisitForm(QWidget):
             self.tabs.setCurrentIndex(index)
 
     def _page_changed(self, index: int) -> None:
-        QTimer.singleShot(0, self.focus_first)
+        QTimer.singleShot(0, lambda: self._focus_page(index))
+
+    def _focus_page(self, index: int) -> None:
+        """After a page switch by the user (Ctrl+PgDown, Alt+digit), focus its first field,
+        unless the focus already moved into that page."""
+        if index != self.tabs.currentIndex() or not (0 <= index < len(self.pages)):
+            return
+        current = QApplication.focusWidget()
+        if current is not None and self.pages[index].isAncestorOf(current):
+            return
+        self.focus_first()
 
     def advance(self, name: str, backwards: bool = False) -> None:
         order = [n for page in self.pages for n in page.rows]

@@ -63,7 +63,7 @@ def test_draft_survives_sigkill(qtbot, store, study_path: Path, tmp_path: Path) 
     qtbot.addWidget(window)
     window.show()
     window.activateWindow()
-    qtbot.waitUntil(lambda: window.task is None or not window.task.running, timeout=30_000)
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
     window.open_participant("SH-501")
     offered = []
 

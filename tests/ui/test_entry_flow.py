@@ -44,7 +44,7 @@ def _start(qtbot, store):
     window = start(store, Settings(), "test")
     assert window is not None, "login failed"
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.task is None or not window.task.running, timeout=30_000)
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
     window.list_page.view.setFocus()

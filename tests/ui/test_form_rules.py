@@ -59,7 +59,7 @@ def window(qtbot, store):
     qtbot.addWidget(w)
     w.show()
     w.activateWindow()
-    qtbot.waitUntil(lambda: w.task is None or not w.task.running, timeout=30_000)
+    qtbot.waitUntil(lambda: w.flags_done, timeout=30_000)
     w.open_participant("SH-301")
     return w
 

@@ -72,7 +72,7 @@ def test_switch_to_chinese_at_run_time_and_remembered(qtbot, store, qapp: QAppli
     window = MainWindow(store, session, Settings())
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.task is None or not window.task.running, timeout=30_000)
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
     window.open_participant("SH-201")
     form = window.page.open_visit("BL")
     assert window.menus["file"].title() == "&File"

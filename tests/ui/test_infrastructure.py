@@ -1,0 +1,168 @@
+"""The GUI's plumbing: exception handler, worker with cancel, idle lock, typed settings,
+stopwatch (issue 5 §1, §5, §10, §11)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+from scoring.model import ItemType
+from tests.ui.conftest import INVESTIGATOR
+from tests.ui.helpers import focus, key, type_text
+from ui import errors
+from ui.main_window import MainWindow
+from ui.settings import SETTINGS_VERSION, Settings
+from ui.workers import run_task
+
+
+def test_exception_handler_logs_shows_dialog_and_keeps_the_draft(qtbot) -> None:
+    saved = []
+    errors.before_dialog.append(lambda: saved.append(True))
+    try:
+        errors.install(show_dialogs=True)
+        try:
+            raise ValueError("boom in a slot")
+        except ValueError:
+            sys.excepthook(*sys.exc_info())
+    finally:
+        errors.before_dialog.clear()
+        sys.excepthook = sys.__excepthook__
+    log = errors.log_path().read_text(encoding="utf-8")
+    assert "ValueError: boom in a slot" in log and "Traceback" in log
+    box = next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "crashDialog" and w.isVisible()
+    )
+    assert str(errors.log_path()) in box.informativeText()
+    assert saved == [True]
+    box.close()
+
+
+def test_worker_reports_progress_and_cancels(qtbot) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    main_thread = threading.get_ident()
+    seen = {}
+
+    def work(state):
+        seen["thread"] = threading.get_ident()
+        for i in range(200):
+            state.progress(i, 200)
+            state.check()
+            time.sleep(0.01)
+        return "done"
+
+    task = run_task(parent, "working", work, lambda r: seen.setdefault("result", r), delay_ms=0)
+    qtbot.waitUntil(lambda: task.dialog.value() > 3, timeout=10_000)
+    button = task.dialog.findChild(QPushButton)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)  # the Cancel button
+    qtbot.waitUntil(lambda: not task.running, timeout=10_000)
+    assert task.was_cancelled and "result" not in seen
+    assert seen["thread"] != main_thread
+
+    ok = run_task(parent, "quick", lambda state: 6 * 7, lambda r: seen.setdefault("result", r))
+    qtbot.waitUntil(lambda: not ok.running, timeout=10_000)
+    assert seen["result"] == 42
+
+
+@pytest.fixture
+def window(qtbot, store):
+    session = store.login(*INVESTIGATOR)
+    store.add_participant(
+        session,
+        "SH-601",
+        "SH",
+        "M",
+        dt.date(1950, 6, 7),
+        171,
+        68,
+        dt.date.today() + dt.timedelta(days=2),
+    )
+    w = MainWindow(store, session, Settings())
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(lambda: w.flags_done, timeout=30_000)
+    return w
+
+
+def test_idle_lock_needs_the_same_users_password(qtbot, window) -> None:
+    window.idle.set_minutes(0.002)  # 120 ms without input
+    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    dlg = window.lock_dialog
+    assert dlg.isVisible() and not window.centralWidget().isVisible()
+    assert dlg.user.text() == INVESTIGATOR[0] and dlg.user.isReadOnly()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dlg.password, timeout=5000)
+    type_text(qtbot, "wrong-password")
+    key(qtbot, Qt.Key.Key_Return)
+    assert window.locked and dlg.message.text()
+    key(qtbot, Qt.Key.Key_Escape)  # Escape does not unlock
+    assert window.locked
+    dlg.password.setFocus()
+    type_text(qtbot, INVESTIGATOR[1])
+    key(qtbot, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=5000)
+    assert window.centralWidget().isVisible()
+    window.idle.set_minutes(0)
+
+
+def test_settings_are_typed_versioned_and_hold_no_clinical_data(window) -> None:
+    s = Settings()
+    s.idle_lock_minutes = 7
+    assert Settings().idle_lock_minutes == 7
+    with pytest.raises(TypeError):
+        s.set("security/idle_lock_minutes", "7")
+    with pytest.raises(ValueError):
+        s.language = "fr"
+    raw = QSettings()
+    assert raw.value("meta/version", 0, type=int) == SETTINGS_VERSION
+    raw.setValue("meta/version", 0)
+    raw.setValue("language", "zh_CN")  # the pre-release key
+    assert Settings().language == "zh_CN" and raw.value("language") is None
+    window.close()
+    assert isinstance(Settings().get("window/geometry"), QByteArray)
+    keys = set(Settings().keys())
+    assert keys <= {
+        "meta/version",
+        "ui/language",
+        "security/idle_lock_minutes",
+        "store/last_database",
+        "window/geometry",
+        "window/state",
+    }, keys
+
+
+def test_stopwatch_time_lands_in_the_focused_trial(qtbot, window) -> None:
+    window.open_participant("SH-601")
+    form = window.page.open_visit("BL")
+    trial = next(
+        (n for n, r in form.rows.items() if r.item.type is ItemType.DECIMAL and r.item.unit == "s"),
+        None,
+    )
+    if trial is None:
+        pytest.skip("no timed trial declared")
+    form.advance_to(trial)
+    assert focus() is form.rows[trial].edit
+    t0 = time.perf_counter()
+    key(qtbot, Qt.Key.Key_Space)  # start
+    page = next(p for p in form.pages if trial in p.rows)
+    assert page.stopwatch.running
+    qtbot.wait(300)
+    key(qtbot, Qt.Key.Key_Space)  # stop
+    elapsed = time.perf_counter() - t0
+    assert not page.stopwatch.running
+    row = form.rows[trial]
+    assert row.state.timed
+    assert 0.2 <= float(row.edit.text()) <= elapsed + 0.005  # the watch ran inside [t0, now]
+    assert "timed by the program" in row.hint.text()
+    # typing over it makes it a typed value again
+    row.edit.selectAll()
+    type_text(qtbot, "9.5")
+    assert not row.state.timed
