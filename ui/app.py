@@ -183,7 +183,7 @@ def smoke(app: QApplication, settings: Settings, t0: float) -> int:
     with tempfile.TemporaryDirectory(prefix="outcomedesk-smoke-") as tmp:
         path = Path(tmp) / "demo.db"
         t_demo = time.perf_counter()
-        build_demo(path, participants=6)
+        build_demo(path, participants=3)
         demo_s = time.perf_counter() - t_demo
         t1 = time.perf_counter()
         store = open_store(str(path))
