@@ -23,7 +23,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -188,9 +188,50 @@ class AuditRow:
 
 
 def _ts(text: str | None) -> dt.datetime | None:
+    """Stored UTC timestamps ('…Z') as aware datetimes."""
     if text is None:
         return None
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    return dt.datetime.fromisoformat(text)
+
+
+def _d(value: object) -> dt.date | None:
+    """A date column from a raw fetch: ISO text on SQLite, a date on PostgreSQL."""
+    if value is None or isinstance(value, dt.date):
+        return value  # type: ignore[return-value]
+    return dt.date.fromisoformat(value)  # type: ignore[arg-type]
+
+
+def _raw_rows(conn: Connection, stmt) -> list[tuple]:
+    """Run a SELECT on the driver's own cursor: plain tuples, no per-row type processing."""
+    compiled = stmt.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    if compiled.positiontup is not None:
+        params = tuple(params[k] for k in compiled.positiontup)  # type: ignore[assignment]
+    cur = conn.connection.cursor()
+    try:
+        cur.execute(str(compiled), params)
+        return cur.fetchall()
+    finally:
+        cur.close()
+
+
+def _participant_row(r) -> ParticipantRow:
+    return ParticipantRow(
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        _d(r[5]),
+        r[6],
+        r[7],
+        _d(r[8]),
+        _d(r[9]),
+        r[10],
+        _d(r[11]),
+        r[12],
+        r[13],
+    )
 
 
 def _date(value: object, what: str) -> dt.date | None:
@@ -326,6 +367,9 @@ class Store:
                 upgrade(engine)
             store = cls(engine, target, instruments)
             store._ensure_study(protocol)
+            from store import backup  # registers the rotating backup at close()
+
+            backup.automatic_backup(store, "daily")  # SQLite: once per UTC day
         except StoreError:
             engine.dispose()
             raise
@@ -820,7 +864,8 @@ class Store:
         if site is not None:
             q = q.where(S.sites.c.code == site)
         with self._read() as conn:
-            return [ParticipantRow(*r) for r in conn.execute(q.order_by(S.participants.c.code))]
+            rows = _raw_rows(conn, q.order_by(S.participants.c.code))
+        return [_participant_row(r) for r in rows]
 
     def participant(self, session: Session, code: str) -> ParticipantRow:
         self._check(session, "read")
@@ -830,10 +875,10 @@ class Store:
             .where(S.participants.c.code == code)
         )
         with self._read() as conn:
-            r = conn.execute(q).first()
-        if r is None:
+            rows = _raw_rows(conn, q)
+        if not rows:
             raise NotFound(f"no participant {code}")
-        return ParticipantRow(*r)
+        return _participant_row(rows[0])
 
     def _attribute(
         self, name: str, value: object, confirmations: Mapping[str, str], warned: list[str]
@@ -1154,8 +1199,12 @@ class Store:
             )
         out: dict[str, dict[str, str]] = {}
         with self._read() as conn:
-            for code, visit, status in conn.execute(q.order_by(S.participants.c.code)):
-                out.setdefault(code, {})[visit] = status
+            rows = _raw_rows(conn, q)
+        for code, visit, status in rows:
+            d = out.get(code)
+            if d is None:
+                d = out[code] = {}
+            d[visit] = status
         return out
 
     def _load_visit(self, conn: Connection, code: str, visit: str):
@@ -1430,34 +1479,48 @@ class Store:
         return value_num if value_num is not None else value_text
 
     def answers(self, session: Session, code: str, visit: str) -> dict[str, AnswerRow]:
+        """The visit's answers by item (typed value or missing-data status)."""
         self._check(session, "read")
         with self._read() as conn:
             v = self._load_visit(conn, code, visit)
-            conf = {
-                c.variable: c.reason
-                for c in conn.execute(
+            conf = dict(
+                _raw_rows(
+                    conn,
                     select(S.confirmations.c.variable, S.confirmations.c.reason).where(
                         S.confirmations.c.visit_id == v.id
-                    )
+                    ),
                 )
-            }
-            out = {}
-            for a in conn.execute(
-                select(S.answers).where(S.answers.c.visit_id == v.id).order_by(S.answers.c.id)
-            ):
-                value = a.value_num if a.value_num is not None else a.value_text
-                out[a.item] = AnswerRow(
-                    a.item,
-                    value,
-                    a.status,
-                    conf.get(a.item),
-                    a.entered_by,
-                    _ts(a.entered_at),
-                    a.changed_by,
-                    _ts(a.changed_at),
-                    a.row_version,
+            )
+            rows = _raw_rows(
+                conn,
+                select(
+                    S.answers.c.item,
+                    S.answers.c.value_num,
+                    S.answers.c.value_text,
+                    S.answers.c.status,
+                    S.answers.c.entered_by,
+                    S.answers.c.entered_at,
+                    S.answers.c.changed_by,
+                    S.answers.c.changed_at,
+                    S.answers.c.row_version,
                 )
-            return out
+                .where(S.answers.c.visit_id == v.id)
+                .order_by(S.answers.c.id),
+            )
+        out = {}
+        for item, num, txt, status, eby, eat, cby, cat, ver in rows:
+            out[item] = AnswerRow(
+                item,
+                num if num is not None else txt,
+                status,
+                conf.get(item),
+                eby,
+                _ts(eat),
+                cby,
+                _ts(cat),
+                ver,
+            )
+        return out
 
     def _previous_raw(self, conn: Connection, v, proto: Protocol) -> dict[str, object] | None:
         """The participant's latest earlier visit with answers, as raw entries (change rules)."""
@@ -1706,6 +1769,8 @@ class Store:
                         f"{', '.join(sorted(missing))}"
                     )
             batch = A.AuditBatch(session.username, now)
+            inserts: list[dict] = []
+            updates: list[dict] = []
             for name, new in upd:
                 old = existing.get(name)
                 r = _text(reasons.get(name) or reason, "reason")
@@ -1714,17 +1779,17 @@ class Store:
                 num = new["value"] if item.is_numeric else None
                 txt = new["value"] if not item.is_numeric else None
                 if old is None:
-                    conn.execute(
-                        insert(S.answers).values(
-                            visit_id=v.id,
-                            item=name,
-                            value_num=num,
-                            value_text=txt,
-                            status=new["status"],
-                            entered_by=session.username,
-                            entered_at=now,
-                            row_version=1,
-                        )
+                    inserts.append(
+                        {
+                            "visit_id": v.id,
+                            "item": name,
+                            "value_num": num,
+                            "value_text": txt,
+                            "status": new["status"],
+                            "entered_by": session.username,
+                            "entered_at": now,
+                            "row_version": 1,
+                        }
                     )
                     batch.changes("create", "answer", akey, {}, new, r)
                 elif new["value"] is None and new["status"] is None:
@@ -1741,17 +1806,16 @@ class Store:
                         r,
                     )
                 else:
-                    conn.execute(
-                        update(S.answers)
-                        .where(S.answers.c.id == old.id)
-                        .values(
-                            value_num=num,
-                            value_text=txt,
-                            status=new["status"],
-                            changed_by=session.username,
-                            changed_at=now,
-                            row_version=old.row_version + 1,
-                        )
+                    updates.append(
+                        {
+                            "_id": old.id,
+                            "value_num": num,
+                            "value_text": txt,
+                            "status": new["status"],
+                            "changed_by": session.username,
+                            "changed_at": now,
+                            "row_version": old.row_version + 1,
+                        }
                     )
                     batch.changes(
                         "update",
@@ -1764,6 +1828,13 @@ class Store:
                         new,
                         r,
                     )
+            if inserts:  # one executemany each, not a statement per item
+                conn.execute(insert(S.answers), inserts)
+            if updates:
+                conn.execute(
+                    update(S.answers).where(S.answers.c.id == bindparam("_id")),
+                    updates,
+                )
             # confirmations: drop those no longer raised, replace those given again
             raised = {(f.variable, f.rule): f for f in warnings}
             for key, c in old_conf.items():
@@ -1886,7 +1957,7 @@ class Store:
             if site is not None:
                 vq = vq.where(S.sites.c.code == site)
             vis = pd.DataFrame(
-                conn.execute(vq).all(),
+                _raw_rows(conn, vq),
                 columns=[
                     "vid",
                     "participant",
@@ -1910,7 +1981,7 @@ class Store:
             if site is not None:
                 aq = aq.where(S.answers.c.visit_id.in_(select(vq.subquery().c.id)))
             ans = pd.DataFrame(
-                conn.execute(aq).all(), columns=["vid", "item", "num", "txt", "status"]
+                _raw_rows(conn, aq), columns=["vid", "item", "num", "txt", "status"]
             )
         has_answer = (
             vis["vid"].isin(ans["vid"].unique()) if len(ans) else pd.Series(False, index=vis.index)
