@@ -176,6 +176,7 @@ class MainWindow(QMainWindow):
         )
         add("visit", "history", "Ctrl+H", lambda: self.show_history(""), can("read_audit"))
         add("tools", "rescore", "Ctrl+R", self.refresh_flags)
+        add("tools", "report", "Ctrl+P", self.print_report)
         group = QActionGroup(self)
         for code in ("en", "zh_CN"):
             act = add("lang", f"lang_{code}", None, lambda _=False, c=code: self.set_language(c))
@@ -211,6 +212,7 @@ class MainWindow(QMainWindow):
             "lock": self.tr("Loc&k…"),
             "unlock": self.tr("&Unlock…"),
             "history": self.tr("&History…"),
+            "report": self.tr("&Participant report (PDF)…"),
             "rescore": self.tr("&Re-score study and flags"),
         }
         for name, text in texts.items():
@@ -337,6 +339,67 @@ class MainWindow(QMainWindow):
             self.tr("Re-scoring failed: {error}").format(error=exc), 10_000
         )
         self.flags_refreshed.emit()
+
+    # ---------------------------------------------------------------- reports (in a worker)
+    def print_report(self, target: str | None = None) -> Task | None:
+        """The participant report PDF (reports/), laid out in a worker with progress/cancel;
+        the print is recorded in the audit trail."""
+        code = (
+            self.page.code
+            if self.stack.currentWidget() is self.page
+            else (self.list_page.current_code())
+        )
+        if not code:
+            return None
+        if target is None:
+            from pathlib import Path
+
+            from PySide6.QtWidgets import QFileDialog
+
+            target, _ = QFileDialog.getSaveFileName(
+                self,
+                self.tr("Save participant report"),
+                str(Path.home() / f"{code}_report.pdf"),
+                "PDF (*.pdf)",
+            )
+            if not target:
+                return None
+        store, session, lang = self.store, self.session, i18n.current()
+
+        def work(state):
+            import datetime as dt
+
+            from reports.participant_report import build_participant_report
+            from reports.pdf_common import PrintContext
+            from reports.pdf_data import load_participant
+            from scoring.registry import scoring_versions
+
+            state.progress(0, 2)
+            record = load_participant(store, session, code)
+            state.check()
+            state.progress(1, 2)
+            ctx = PrintContext(
+                user=session.username,
+                generated_at=dt.datetime.now(dt.UTC),
+                lang="zh" if lang.startswith("zh") else "en",
+                scoring_versions=scoring_versions(),
+            )
+            build_participant_report(record, ctx, target)
+            store.record_event(session, "print", f"participant report {code} -> {target}")
+            state.progress(2, 2)
+            return target
+
+        self.report_task = run_task(
+            self,
+            self.tr("Laying out the participant report…"),
+            work,
+            lambda path: self.statusBar().showMessage(
+                self.tr("Report written to {path}").format(path=path), 10_000
+            ),
+            lambda exc: QMessageBox.warning(self, self.tr("Report"), str(exc)),
+            delay_ms=300,
+        )
+        return self.report_task
 
     # ---------------------------------------------------------------- language, settings
     def set_language(self, code: str) -> None:

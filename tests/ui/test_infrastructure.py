@@ -166,3 +166,18 @@ def test_stopwatch_time_lands_in_the_focused_trial(qtbot, window) -> None:
     row.edit.selectAll()
     type_text(qtbot, "9.5")
     assert not row.state.timed
+
+
+def test_participant_report_in_a_worker(qtbot, window, store, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    window.open_participant("SH-601")
+    target = tmp_path / "SH-601.pdf"
+    task = window.print_report(str(target))
+    qtbot.waitUntil(lambda: not task.running, timeout=120_000)
+    assert task.error is None, task.error
+    text = "".join(p.extract_text() for p in PdfReader(str(target)).pages)
+    assert "SH-601" in text
+    trail = store.audit_trail(window.session)
+    prints = [a for a in trail if a.action == "print"]
+    assert prints and "SH-601" in str(prints[-1])
