@@ -222,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
     t_data = time.perf_counter() - t
     del frame
     rss0 = rss_mb()
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    kids0 = kids.ru_utime + kids.ru_stime
     start, cstart = time.perf_counter(), time.process_time()
     whole = pd.concat([r.frame for r in recs])
     ev_all = evaluate_frame(whole)
@@ -243,7 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  data drawn (not timed)       {t_data:8.1f} s")
     print(f"  scoring the study once       {t_score:8.1f} s")
     print(f"  total incl. scoring          {total:8.1f} s   (target ≤ 60 s)")
-    print(f"  CPU of the main process      {ctotal:8.1f} s   (workers not counted)")
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    kcpu = kids.ru_utime + kids.ru_stime - kids0
+    print(f"  CPU: main process {ctotal:.1f} s, worker processes {kcpu:.1f} s")
+    print(f"  CPU per report               {(ctotal + kcpu - t_score) / n * 1000:8.1f} ms")
     print(f"  per report (wall)            {(total - t_score) / n * 1000:8.1f} ms")
     print(f"  floor per participant        {floor_each * 1000:8.1f} ms   (bare tables, 50 sampled)")
     ratio = (total - t_score) / n / floor_each

@@ -79,6 +79,12 @@ def test_report_scores_are_the_score_command_values(study: Path) -> None:
     for visit in ("BL", "W1", "M1", "M2", "M3", "M6"):
         assert any(ln.startswith(f"{visit} ") for ln in lines)
     assert all(f["FontFile2"] for f in fonts_of(pdf))
+    # Reference lines come from the declared clinical rules (default reference set AWGS 2019):
+    # TUG ≥ 12 s (CDC STEADI), gait speed < 1.0 m/s and, for this man, grip < 28 kg (AWGS 2019,
+    # Chen et al., J Am Med Dir Assoc 2020;21:300), PSQI > 5 (Buysse et al. 1989).
+    for line in ("cut-off ≥ 12 s", "cut-off < 1.0 m/s", "cut-off < 28 kg", "cut-off 5"):
+        assert f"- - {line}" in flat, line
+    assert "cut-off < 18 kg" not in flat  # the women's cut-off does not apply to him
 
 
 def test_report_command_writes_and_audits(study: Path, tmp_path: Path) -> None:
