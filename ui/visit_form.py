@@ -322,6 +322,10 @@ class VisitForm(QWidget):
         self.last_evaluation: Evaluation | None = None
         self.flags: dict[str, tuple[Level, str]] = {}
         self.editing_unlocked = False
+        self._pending: set[str] = set()
+        self._dependents_timer = QTimer(self)
+        self._dependents_timer.setSingleShot(True)
+        self._dependents_timer.timeout.connect(self._evaluate_dependents)
         self._build()
         self.bind(ctx)
 
@@ -336,6 +340,8 @@ class VisitForm(QWidget):
             raise ValueError("bind() needs a visit with the same instruments")
         self._loading = True
         self.ctx = ctx
+        self._pending.clear()
+        self._dependents_timer.stop()
         self.undo_stack.clear()
         self.flags.clear()
         self.editing_unlocked = False
@@ -579,8 +585,27 @@ class VisitForm(QWidget):
     def _changed(self, name: str) -> None:
         if self._loading:
             return
-        self.evaluate_for(self.item_inst[name])
+        inst = self.item_inst[name]
+        own = self._own(inst)
+        self._evaluate(own, [it.name for i in own for it in i.items if it.name in self.rows])
+        if len(self._group(inst)) > len(own):
+            # instruments that read this one (e.g. SPPB reads the walk) follow on the next turn
+            # of the event loop, so the keystroke shows its own scores first
+            self._pending.add(inst.key)
+            self._dependents_timer.start(0)
         self.save_draft()
+
+    def _own(self, inst: Instrument) -> list[Instrument]:
+        """``inst`` and what it requires (not the instruments that read it)."""
+        needed = set(inst.requires)
+        return [i for i in self.ctx.instruments if i.key == inst.key or i.key in needed]
+
+    def _evaluate_dependents(self) -> None:
+        pending, self._pending = self._pending, set()
+        for key in pending:
+            inst = next((i for i in self.ctx.instruments if i.key == key), None)
+            if inst is not None:
+                self.evaluate_for(inst)
 
     # ---------------------------------------------------------------- evaluation
     def raw_answers(self, names=None) -> tuple[dict[str, object], dict[str, str]]:

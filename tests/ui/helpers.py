@@ -54,7 +54,9 @@ def shortcut(qtbot, window: QWidget, seq: str) -> None:
     qtbot.keyClick(focus() or window, combo.key(), combo.keyboardModifiers())
 
 
-def on_next_modal(action: Callable[[QWidget], None], timeout_ms: int = 15_000) -> list:
+def on_next_modal(
+    action: Callable[[QWidget], None], timeout_ms: int = 15_000, skip: QWidget | None = None
+) -> list:
     """Run ``action(dialog)`` once the next modal dialog is up and has the focus (dialogs use
     ``exec()``). If the action fails, or no dialog shows up, open modal dialogs are rejected so
     a failing test ends instead of waiting forever."""
@@ -66,7 +68,7 @@ def on_next_modal(action: Callable[[QWidget], None], timeout_ms: int = 15_000) -
     def poll() -> None:
         waited[0] += 20
         w = QApplication.activeModalWidget()
-        if w is not None and w.isVisible():
+        if w is not None and w.isVisible() and w is not skip:
             if QApplication.focusWidget() is None or not w.isAncestorOf(QApplication.focusWidget()):
                 w.activateWindow()
                 w.raise_()
