@@ -146,7 +146,7 @@ def _stop_rule(name: str, earlier: tuple[str, ...]) -> Rule:
             failed |= ~np.isnan(cs) & (cs < HOLD_CS)
         return pd.Series(failed, index=work.index) & column(work, name).notna()
 
-    shown = " or ".join(earlier)
+    shown = " / ".join(earlier)
     return Rule(
         f"sppb.{name}_after_stop",
         name,

@@ -230,7 +230,7 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frames, st.sampled_from([AWGS, EWG, ScoringSettings(tug_recorded="mean",
                                 walk_recorded="first", grip_recorded="mean",
                                 fried_weakness_table="CHARLS", fried_unable_positive=False,
