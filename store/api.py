@@ -1262,8 +1262,8 @@ class Store:
                 if not sreason and not v.status_reason:
                     raise ReasonRequired(f"visit {visit} {status.replace('_', ' ')} needs a reason")
                 new["status_reason"] = sreason or v.status_reason
-            elif sreason and status != v.status:
-                new["status_reason"] = sreason
+            elif status != v.status and (sreason or v.status in ("missed", "not_done")):
+                new["status_reason"] = sreason  # leaving missed/not done clears its reason
             if status == "complete" and actual is None:
                 raise ValidationFailed(f"visit {visit}: a complete visit needs its date")
             if actual is not None and actual > dt.date.today() + dt.timedelta(days=1):
@@ -1980,9 +1980,7 @@ class Store:
             )
             if site is not None:
                 aq = aq.where(S.answers.c.visit_id.in_(select(vq.subquery().c.id)))
-            ans = pd.DataFrame(
-                _raw_rows(conn, aq), columns=["vid", "item", "num", "txt", "status"]
-            )
+            ans = pd.DataFrame(_raw_rows(conn, aq), columns=["vid", "item", "num", "txt", "status"])
         has_answer = (
             vis["vid"].isin(ans["vid"].unique()) if len(ans) else pd.Series(False, index=vis.index)
         )
