@@ -82,9 +82,7 @@ def test_complete_visit_needs_reason_signature_voids_lock_refuses(store, session
     assert trail[-1].reason == "CRF re-read"
     store.lock_visit(dm, "SH-001", "BL", "data review done")
     with pytest.raises(VisitLocked):
-        store.save_answers(
-            s, "SH-001", "BL", {"eqvas": 72}, reason="x", expected_version=ver + 1
-        )
+        store.save_answers(s, "SH-001", "BL", {"eqvas": 72}, reason="x", expected_version=ver + 1)
     with pytest.raises(ReasonRequired):
         store.unlock_visit(dm, "SH-001", "BL", "")
     store.unlock_visit(dm, "SH-001", "BL", "query from monitor")
@@ -102,8 +100,13 @@ def test_out_of_window_and_missed_need_reasons(store, sessions):
             s, "SH-001", "W1", "in_progress", actual_date=late, expected_version=v.row_version
         )
     store.set_visit_status(
-        s, "SH-001", "W1", "in_progress", actual_date=late,
-        out_of_window_reason="participant ill", expected_version=v.row_version,
+        s,
+        "SH-001",
+        "W1",
+        "in_progress",
+        actual_date=late,
+        out_of_window_reason="participant ill",
+        expected_version=v.row_version,
     )
     w1 = store.visit(s, "SH-001", "W1")
     assert w1.out_of_window and w1.out_of_window_reason == "participant ill"
@@ -123,9 +126,14 @@ def test_warning_needs_confirmation_which_is_stored(store, sessions):
     s = sessions["assessor"]
     _participant(store, s)
     item = next(
-        i for i in all_items()
-        if i.soft is not None and i.hard is not None and i.soft.high is not None
-        and i.hard.high is not None and i.soft.high < i.hard.high and i.type.value == "decimal"
+        i
+        for i in all_items()
+        if i.soft is not None
+        and i.hard is not None
+        and i.soft.high is not None
+        and i.hard.high is not None
+        and i.soft.high < i.hard.high
+        and i.type.value == "decimal"
     )
     value = (item.soft.high + item.hard.high) / 2
     v = store.visit(s, "SH-001", "BL")
@@ -134,7 +142,11 @@ def test_warning_needs_confirmation_which_is_stored(store, sessions):
     assert any(f.variable == item.name and f.level.value == "warning" for f in exc.value.flags)
     assert item.name not in store.answers(s, "SH-001", "BL")
     store.save_answers(
-        s, "SH-001", "BL", {item.name: value}, confirmations={item.name: "measured twice"},
+        s,
+        "SH-001",
+        "BL",
+        {item.name: value},
+        confirmations={item.name: "measured twice"},
         expected_version=v.row_version,
     )
     assert store.answers(s, "SH-001", "BL")[item.name].confirm_reason == "measured twice"
@@ -177,21 +189,64 @@ def test_answers_frame_layout(store, sessions):
     _participant(store, s, "SH-002")
     v = store.visit(s, "SH-001", "W1")
     store.save_answers(
-        s, "SH-001", "W1", {"sf36_01": 3, "psqi_bedtime": "23:30"},
-        statuses={"sf36_02": "ND"}, expected_version=v.row_version,
+        s,
+        "SH-001",
+        "W1",
+        {"sf36_01": 3, "psqi_bedtime": "23:30"},
+        statuses={"sf36_02": "ND"},
+        expected_version=v.row_version,
     )
     m1 = store.visit(s, "SH-002", "M1")
-    store.set_visit_status(s, "SH-002", "M1", "missed", reason="ill",
-                           expected_version=m1.row_version)
+    store.set_visit_status(
+        s, "SH-002", "M1", "missed", reason="ill", expected_version=m1.row_version
+    )
     df = store.answers_frame(s)
     assert list(df["participant"]) == ["SH-001", "SH-002"]
     assert list(df["visit"]) == ["W1", "M1"]
     assert list(df.columns[:10]) == [
-        "participant", "site", "sex", "birth_date", "age", "height_cm", "weight_kg", "visit",
-        "visit_date", "visit_status",
+        "participant",
+        "site",
+        "sex",
+        "birth_date",
+        "age",
+        "height_cm",
+        "weight_kg",
+        "visit",
+        "visit_date",
+        "visit_status",
     ]
     for item in all_items():
         assert item.name in df.columns and f"{item.name}__status" in df.columns
     assert df.loc[0, "sf36_01"] == 3.0 and df.loc[0, "psqi_bedtime"] == 23 * 60 + 30
     assert df.loc[0, "sf36_02__status"] == "ND" and df.loc[1, "visit_status"] == "missed"
     assert df.loc[0, "sex"] == "F"
+
+
+def test_concurrent_writers_keep_one_chain(store, sessions):
+    """Two workstations saving at once (threads, separate connections): every save lands, the
+    audit chain stays linear (no fork), and replay still reproduces the data."""
+    import threading
+
+    s = sessions["assessor"]
+    for code in ("SH-101", "SH-102"):
+        _participant(store, s, code)
+    errors: list[BaseException] = []
+
+    def writer(code: str) -> None:
+        try:
+            for i in range(8):
+                v = store.visit(s, code, "BL")
+                store.save_answers(s, code, "BL", {"eqvas": 50 + i}, expected_version=v.row_version)
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(c,)) for c in ("SH-101", "SH-102")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    for code in ("SH-101", "SH-102"):
+        assert store.answers(s, code, "BL")["eqvas"].value == 57.0
+    res = store.verify_audit(sessions["data_manager"])
+    assert res.ok, res.message
