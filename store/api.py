@@ -15,6 +15,7 @@ import json
 import math
 import re
 import secrets
+import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -340,6 +341,7 @@ class Store:
                 self._items.setdefault(item.name, item)
         self._sessions: dict[str, tuple[int, str]] = {}
         self._protocol_cache: tuple[str, Protocol] | None = None
+        self._tx = threading.local()  # the bulk transaction of ``transaction()``, per thread
         self.closed = False
 
     # --- opening ---------------------------------------------------------------------------
@@ -441,9 +443,14 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction; database errors become clear StoreErrors, nothing half-done."""
+        """One write transaction; database errors become clear StoreErrors, nothing half-done.
+        Inside ``transaction()`` (same thread) the bulk transaction's connection is reused."""
         if self.closed:
             raise StoreError("the database is closed")
+        outer = getattr(self._tx, "conn", None)
+        if outer is not None:
+            yield outer
+            return
         if self.path is not None and not file_writable(self.path):
             raise ReadOnlyDatabase(read_only_message(self.path))
         try:
@@ -456,11 +463,31 @@ class Store:
     def _read(self) -> Iterator[Connection]:
         if self.closed:
             raise StoreError("the database is closed")
+        outer = getattr(self._tx, "conn", None)
+        if outer is not None:
+            yield outer
+            return
         try:
             with self.engine.connect() as conn:
                 yield conn
         except (OperationalError, DBAPIError) as exc:
             raise store_error(exc, self.target) from None
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several API writes as one transaction (e.g. an import): all commit, or none.
+
+        Every call made inside, in this thread, runs on one write transaction; any exception
+        rolls the whole block back (data and audit rows alike)."""
+        if getattr(self._tx, "conn", None) is not None:
+            yield  # already inside one
+            return
+        with self._write() as conn:
+            self._tx.conn = conn
+            try:
+                yield
+            finally:
+                self._tx.conn = None
 
     # --- sessions and roles ----------------------------------------------------------------
 

@@ -250,3 +250,20 @@ def test_concurrent_writers_keep_one_chain(store, sessions):
         assert store.answers(s, code, "BL")["eqvas"].value == 57.0
     res = store.verify_audit(sessions["data_manager"])
     assert res.ok, res.message
+
+
+def test_bulk_transaction_is_all_or_nothing(store, sessions):
+    s = sessions["assessor"]
+    _participant(store, s)
+    v = store.visit(s, "SH-001", "BL")
+    with pytest.raises(ValidationFailed), store.transaction():
+        ver = store.save_answers(s, "SH-001", "BL", {"eqvas": 60}, expected_version=v.row_version)
+        store.add_participant(s, "SH-002", "SH", "M", "1951-01-01", 170, 70, DAY1)
+        store.save_answers(s, "SH-001", "BL", {"sf36_01": 9}, expected_version=ver)  # refused
+    assert store.answers(s, "SH-001", "BL") == {}
+    assert [p.code for p in store.participants(s)] == ["SH-001"]
+    with store.transaction():
+        ver = store.save_answers(s, "SH-001", "BL", {"eqvas": 60}, expected_version=v.row_version)
+        store.save_answers(s, "SH-001", "BL", {"sf36_01": 2}, expected_version=ver)
+    assert set(store.answers(s, "SH-001", "BL")) == {"eqvas", "sf36_01"}
+    assert store.verify_audit(sessions["data_manager"]).ok
