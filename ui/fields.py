@@ -173,7 +173,9 @@ def choices_text(item: Item, selected: str) -> str:
     """ "1 Excellent · 2 Very good · …" with the picked one in bold (rich text)."""
     parts = []
     for c in item.choices:
-        label = f"{c.code} {pick(c.en, c.zh)}"
+        text = pick(c.en, c.zh)
+        # some declarations already start the label with its code ("1 no problems")
+        label = text if text.split(" ", 1)[0] == str(c.code) else f"{c.code} {text}"
         if str(c.code) == selected:
             label = f"<b><u>{label}</u></b>"
         parts.append(label)

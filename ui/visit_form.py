@@ -723,7 +723,19 @@ class VisitForm(QWidget):
             self.tabs.setCurrentIndex(index)
 
     def _page_changed(self, index: int) -> None:
+        self._show_page_scores(index)
         QTimer.singleShot(0, lambda: self._focus_page(index))
+
+    def _show_page_scores(self, index: int) -> None:
+        """Scroll the scores panel to the scores of the page being entered."""
+        if not (0 <= index < len(self.pages)) or not self.pages[index].inst.scores:
+            return
+        first = self.pages[index].inst.scores[0].name
+        row = self.scores_model._pos.get(first)
+        if row is not None:
+            self.scores_view.scrollTo(
+                self.scores_model.index(row, 0), QTableView.ScrollHint.PositionAtTop
+            )
 
     def _focus_page(self, index: int) -> None:
         """After a page switch by the user (Ctrl+PgDown, Alt+digit), focus its first field,
@@ -745,6 +757,7 @@ class VisitForm(QWidget):
                 self.tabs.blockSignals(True)
                 self.tabs.setCurrentIndex(page_index)
                 self.tabs.blockSignals(False)
+                self._show_page_scores(page_index)
             edit = self.rows[target].edit
             edit.setFocus()
             edit.selectAll()

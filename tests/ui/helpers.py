@@ -72,7 +72,7 @@ def on_next_modal(
             if QApplication.focusWidget() is None or not w.isAncestorOf(QApplication.focusWidget()):
                 w.activateWindow()
                 w.raise_()
-                if waited[0] < 2000:
+                if waited[0] < 10_000:
                     return
             timer.stop()
             state.append(w)
