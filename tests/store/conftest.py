@@ -90,8 +90,17 @@ class PgCluster:
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
             os.chown(self.sock, pw.pw_uid, pw.pw_gid)
         proc = self._run(
-            self.bindir / "initdb", "-D", self.data, "-A", "trust", "-U", "outcomedesk",
-            "-E", "UTF8", "--locale=C.UTF-8", "--no-sync",
+            self.bindir / "initdb",
+            "-D",
+            self.data,
+            "-A",
+            "trust",
+            "-U",
+            "outcomedesk",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
         )
         if proc.returncode != 0:
             raise RuntimeError(f"initdb failed: {proc.stderr.strip() or proc.stdout.strip()}")
@@ -100,8 +109,17 @@ class PgCluster:
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         proc = self._run(
-            self.bindir / "pg_ctl", "-D", self.data, "-o", opts, "-l", self.root / "log",
-            "-w", "-t", "60", "start",
+            self.bindir / "pg_ctl",
+            "-D",
+            self.data,
+            "-o",
+            opts,
+            "-l",
+            self.root / "log",
+            "-w",
+            "-t",
+            "60",
+            "start",
         )
         if proc.returncode != 0:
             log = (self.root / "log").read_text() if (self.root / "log").exists() else ""
@@ -120,7 +138,10 @@ class PgCluster:
 
         name = f"t{os.getpid()}_{next(self.counter)}"
         with psycopg.connect(
-            host="127.0.0.1", port=self.port, user="outcomedesk", dbname="postgres",
+            host="127.0.0.1",
+            port=self.port,
+            user="outcomedesk",
+            dbname="postgres",
             autocommit=True,
         ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
