@@ -14,6 +14,7 @@ from scoring.registry import BY_KEY, INSTRUMENTS
 from ui.visit_form import VisitContext
 
 ATTRIBUTE_COLUMNS = ("sex", "age", "height_cm", "weight_kg")
+TIMED_NOTE = "timed by the program's stopwatch"
 
 
 def age_at(birth: dt.date | None, when: dt.date | None) -> int | None:
@@ -169,8 +170,16 @@ def save_visit(
         version = _version(store, session, code, visit_code, version)
     if values or statuses:
         kwargs: dict[str, Any] = {}
-        if any(timed.values()) and _accepts(store.save_answers, "timed"):
-            kwargs["timed"] = {k: v for k, v in timed.items() if v}
+        timed_items = {k for k, on in timed.items() if on}
+        if timed_items and _accepts(store.save_answers, "timed"):
+            kwargs["timed"] = dict.fromkeys(timed_items, True)
+        elif timed_items:
+            # the store has no column for it: the audit trail records how the value was taken
+            reasons = {
+                **{k: TIMED_NOTE for k in timed_items},
+                **{k: f"{r} ({TIMED_NOTE})" for k, r in reasons.items() if k in timed_items},
+                **{k: r for k, r in reasons.items() if k not in timed_items},
+            }
         version = store.save_answers(
             session,
             code,

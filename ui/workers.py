@@ -117,8 +117,12 @@ class Task(QObject):
 
     def _end(self) -> None:
         self.running = False
+        was_visible = self.dialog.isVisible()
         self.dialog.reset()
         self.dialog.hide()
+        parent = self.parent()
+        if was_visible and isinstance(parent, QWidget) and parent.isVisible():
+            parent.window().activateWindow()  # the keyboard goes back where the user was
         QTimer.singleShot(0, self.dialog.deleteLater)
         self.done.emit()
 

@@ -14,10 +14,11 @@ from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from scoring.model import ItemType
 from tests.ui.conftest import INVESTIGATOR
-from tests.ui.helpers import focus, key, type_text
+from tests.ui.helpers import focus, key, shortcut, type_text
 from ui import errors
 from ui.main_window import MainWindow
 from ui.settings import SETTINGS_VERSION, Settings
+from ui.store_bridge import TIMED_NOTE
 from ui.workers import run_task
 
 
@@ -139,7 +140,7 @@ def test_settings_are_typed_versioned_and_hold_no_clinical_data(window) -> None:
     }, keys
 
 
-def test_stopwatch_time_lands_in_the_focused_trial(qtbot, window) -> None:
+def test_stopwatch_time_lands_in_the_focused_trial(qtbot, window, store) -> None:
     window.open_participant("SH-601")
     form = window.page.open_visit("BL")
     trial = next(
@@ -154,14 +155,19 @@ def test_stopwatch_time_lands_in_the_focused_trial(qtbot, window) -> None:
     key(qtbot, Qt.Key.Key_Space)  # start
     page = next(p for p in form.pages if trial in p.rows)
     assert page.stopwatch.running
-    qtbot.wait(300)
+    lo = (form.items[trial].soft or form.items[trial].hard).low or 0.0
+    qtbot.wait(int(lo * 1000) + 300)  # a time the declaration accepts without a flag
     key(qtbot, Qt.Key.Key_Space)  # stop
     elapsed = time.perf_counter() - t0
     assert not page.stopwatch.running
     row = form.rows[trial]
     assert row.state.timed
-    assert 0.2 <= float(row.edit.text()) <= elapsed + 0.005  # the watch ran inside [t0, now]
+    assert lo <= float(row.edit.text()) <= elapsed + 0.005  # the watch ran inside [t0, now]
     assert "timed by the program" in row.hint.text()
+    # saved: the audit trail says the program timed it
+    shortcut(qtbot, window, "Ctrl+S")
+    trail = store.audit_trail(window.session, participant="SH-601", visit="BL", item=trial)
+    assert any(TIMED_NOTE in (a.reason or "") for a in trail), trail
     # typing over it makes it a typed value again
     row.edit.selectAll()
     type_text(qtbot, "9.5")
