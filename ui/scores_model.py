@@ -79,7 +79,9 @@ class ScoresModel(QAbstractTableModel):
             d = score.decimals if score.decimals >= 0 else 1
             lo = "" if score.low is None else _num(score.low, d)
             hi = "" if score.high is None else _num(score.high, d)
-            return f"{lo}–{hi}" if (lo or hi) else ""
+            if lo and hi:
+                return f"{lo}–{hi}"
+            return f"≥ {lo}" if lo else (f"≤ {hi}" if hi else "")
         if role == Qt.ItemDataRole.ToolTipRole:
             level = self._levels.get(score.name)
             text = f"{i18n.pick(inst.en, inst.zh)}: {score.name}\n{score.rule} ({score.source})"
