@@ -61,8 +61,15 @@ _FIXED: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("sex", "participant", "text", "Sex (M/F)", "性别（M/F）", ""),
     ("birth_date", "participant", "date", "Date of birth", "出生日期", ""),
     ("day1_date", "participant", "date", "Day 1 (first infusion)", "第1天（首次输注）", ""),
-    ("height_cm", "participant", "decimal", "Height", "身高", "cm"),
-    ("weight_kg", "participant", "decimal", "Weight", "体重", "kg"),
+    (
+        "height_cm",
+        "visit",
+        "decimal",
+        "Height",
+        "身高",
+        "cm",
+    ),  # measured at a visit, else enrolment
+    ("weight_kg", "visit", "decimal", "Weight", "体重", "kg"),
     ("visit", "key", "text", "Visit code", "访视编号", ""),
     ("age", "visit", "decimal", "Age at visit", "访视时年龄", "years"),
     ("visit_date", "visit", "date", "Visit date (actual)", "访视日期（实际）", ""),

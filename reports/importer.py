@@ -43,6 +43,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_LISTED = 200  # problems listed in full; the count is always exact
 VISIT_STATUSES = ("planned", "in_progress", "complete", "missed", "not_done")
 _NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
+MEASURED_AT_VISIT = ("height_cm", "weight_kg")  # attribute at enrolment, answer at a visit
 PARTICIPANT_FIELDS = ("site", "sex", "birth_date", "day1_date", "height_cm", "weight_kg")
 
 
@@ -397,6 +398,12 @@ def build_plan(
             add(int(f.row), f.variable, f.message_en, "warning", f.rule)
             warned.setdefault(int(f.row), set()).add(f.variable)
 
+    base: dict[str, dict[str, object]] = {
+        code: {f: fields.get(f) for f in MEASURED_AT_VISIT}
+        for code, fields in context.participants.items()
+    }
+    for p in new_participants:
+        base[p.code] = {"height_cm": p.height_cm, "weight_kg": p.weight_kg}
     writes = []
     for row in cells.index:
         if row in bad_rows:
@@ -404,9 +411,15 @@ def build_plan(
         values = {}
         statuses = {}
         for name in present_items:
-            if name in FIXED_COLUMNS:  # participant attributes (sex, age, height, weight)
-                continue
             v = raw_frame.at[row, name]
+            if name in MEASURED_AT_VISIT:  # an answer only where it differs from the attribute
+                b = base.get(part[row], {}).get(name)
+                x = _as_number(v)
+                same = x is None or x is _BAD or (b is not None and abs(float(b) - x) < 1e-9)
+                if same and status_cols[name][row] is None:
+                    continue
+            elif name in FIXED_COLUMNS:  # participant attributes (sex, age)
+                continue
             code = status_cols[name][row]
             if code is not None:
                 statuses[name] = code
@@ -591,6 +604,8 @@ def _participants(
             got[f] = x
         if code in first:
             for f, x in got.items():
+                if f in MEASURED_AT_VISIT:
+                    continue
                 if x is not None and first[code].get(f) not in (None, x):
                     add(row, f, f"{code}: {x} differs from {first[code][f]} in an earlier row")
             continue
@@ -599,7 +614,7 @@ def _participants(
         if known is not None:
             for f, x in got.items():
                 k = known.get(f)
-                if x is None or k is None:
+                if x is None or k is None or f in MEASURED_AT_VISIT:
                     continue
                 if isinstance(k, float | int) and isinstance(x, float):
                     same = abs(float(k) - x) < 1e-9

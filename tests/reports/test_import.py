@@ -255,3 +255,23 @@ def test_read_table_rejects_a_directory(tmp_path: Path) -> None:
     d.mkdir()
     with pytest.raises(ImportFileError, match="is a directory"):
         read_table(d)
+
+
+def test_height_measured_at_a_visit_round_trips(
+    study_db: Path, empty_db: Path, tmp_path: Path
+) -> None:
+    """Height/weight are participant attributes at enrolment and answers when measured at a visit
+    (store.answers_frame: the visit's value wins); the import keeps that distinction."""
+
+    def edit(f: pd.DataFrame) -> pd.DataFrame:
+        f.loc[1, "height_cm"] = str(float(f.loc[1, "height_cm"]) + 1.5)
+        return f
+
+    src = _csv_with(tmp_path, study_db, edit)
+    assert _import(empty_db, src, "--accept-warnings", "measured again") == 0
+    back = tmp_path / "back.csv"
+    _export(empty_db, back, "csv")
+    a = pd.read_csv(src, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    b = pd.read_csv(back, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(b["height_cm"]) == list(a["height_cm"])
+    assert b.loc[1, "height_cm"] != b.loc[0, "height_cm"]
