@@ -139,8 +139,23 @@ def main() -> int:
         )
 
         # keystroke → updated score
-        window.open_participant(codes[0])
-        form = window.page.open_visit("W1", focus=True)
+        # a fresh participant: its baseline is editable (demo visits may be signed or locked)
+        import datetime as dt
+
+        day1 = dt.date.today() + dt.timedelta(days=2)
+        store.add_participant(
+            session,
+            "BENCH-1",
+            store.sites(session)[0].code,
+            "F",
+            dt.date(day1.year - 70, 1, 1),
+            158.0,
+            55.0,
+            day1,
+        )
+        window.refresh_list()
+        window.open_participant("BENCH-1")
+        form = window.page.open_visit("BL", focus=True)
         from scoring.engine import evaluate_visit
         from scoring.model import ItemType
 
@@ -167,8 +182,10 @@ def main() -> int:
                 updates.clear()
                 t = time.perf_counter()
                 QTest.keyClicks(row.edit, digit)
-                keys.append((updates[0] if updates else time.perf_counter()) - t)
-                group = form._group(page.inst)
+                if not updates:
+                    raise SystemExit(f"{page.inst.key}: the keystroke updated no score")
+                keys.append(updates[0] - t)
+                group = form._own(page.inst)  # what the keystroke re-scores at once
                 names = [it.name for i in group for it in i.items if it.name in form.rows]
                 values, status = form.raw_answers(names)
                 t = time.perf_counter()
