@@ -254,6 +254,12 @@ def _status_frame(cols: dict[str, pd.Series], index: pd.Index, none: set[str]) -
     Categorical codes are one byte per cell, so a 100,000-row frame of mostly-empty statuses costs
     next to nothing; ``status[item] == "UN"`` and ``.notna()`` work as on strings."""
     n = len(index)
+    if n <= 64:  # one visit: a single object block is far cheaper than dozens of categoricals
+        return _frame_from_columns(
+            {k: v.astype(object).where(v.notna(), None) for k, v in cols.items()},
+            index,
+            none_columns=none,
+        )
     empty = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=STATUS_CATEGORIES)
     data = {}
     for name, col in cols.items():
