@@ -24,6 +24,7 @@ from scoring.model import (
     MissingCode,
     Rule,
     ScoringSettings,
+    unit_label,
 )
 
 FLAG_COLUMNS = ("row", "variable", "value", "level", "rule", "message_en", "message_zh")
@@ -423,7 +424,8 @@ def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
         finite = finite & ~bad
     if item.hard is not None:
         bad = finite & ~_in_range(values, item.hard)
-        rng = item.hard.describe()
+        rng, rng_zh = item.hard.describe(), item.hard.describe("zh")
+        uz = _unit(item, "zh")
         src = f" ({item.hard.source})" if item.hard.source else ""
         for pos in np.flatnonzero(bad):
             row = index[pos]
@@ -431,13 +433,14 @@ def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
             errors[row] = (
                 "hard",
                 f"{name}: {v}{_unit(item)} is impossible; allowed {rng}{_unit(item)}{src}",
-                f"{name}：{v}{_unit(item)} 不可能；允许范围 {rng}{_unit(item)}{src}",
+                f"{name}：{v}{uz} 不可能；允许范围 {rng_zh}{uz}{src}",
             )
         values[bad] = np.nan
         finite = finite & ~bad
     if item.soft is not None:
         bad = finite & ~_in_range(values, item.soft)
-        rng = item.soft.describe()
+        rng, rng_zh = item.soft.describe(), item.soft.describe("zh")
+        uz = _unit(item, "zh")
         src = f" ({item.soft.source})" if item.soft.source else ""
         shown = values.to_numpy()
         for pos in np.flatnonzero(bad):
@@ -447,7 +450,7 @@ def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
                 "soft",
                 f"{name}: {v}{_unit(item)} is implausible (expected {rng}{_unit(item)}{src}); "
                 "confirm with a reason or correct it",
-                f"{name}：{v}{_unit(item)} 不太可能（预期 {rng}{_unit(item)}{src}）；"
+                f"{name}：{v}{uz} 不太可能（预期 {rng_zh}{uz}{src}）；"
                 "请注明理由确认或更正",
             )
     return ParsedColumn(values, status, errors, warnings)
@@ -529,7 +532,8 @@ def _parse_censored(
     num = split["num"]
     if item.hard is not None:
         out = present & num.notna().to_numpy() & ~_in_range(num, item.hard)
-        rng = item.hard.describe()
+        rng, rng_zh = item.hard.describe(), item.hard.describe("zh")
+        uz = _unit(item, "zh")
         src = f" ({item.hard.source})" if item.hard.source else ""
         for pos in np.flatnonzero(out):
             row = index[pos]
@@ -537,7 +541,7 @@ def _parse_censored(
             errors[row] = (
                 "hard",
                 f"{name}: {v}{_unit(item)} is impossible; allowed {rng}{_unit(item)}{src}",
-                f"{name}：{v}{_unit(item)} 不可能；允许范围 {rng}{_unit(item)}{src}",
+                f"{name}：{v}{uz} 不可能；允许范围 {rng_zh}{uz}{src}",
             )
         bad = bad | out
     ok = present & ~bad
@@ -549,7 +553,8 @@ def _parse_censored(
             lim = split["limit"].to_numpy()
             beyond = np.isnan(lim) | (lim >= item.soft.high)
             out |= ok & above & beyond
-        rng = item.soft.describe()
+        rng, rng_zh = item.soft.describe(), item.soft.describe("zh")
+        uz = _unit(item, "zh")
         src = f" ({item.soft.source})" if item.soft.source else ""
         for row in index[out]:
             v = str(text[row]).strip()
@@ -557,7 +562,7 @@ def _parse_censored(
                 "soft",
                 f"{name}: {v}{_unit(item)} is implausible (expected {rng}{_unit(item)}{src}); "
                 "confirm with a reason or correct it",
-                f"{name}：{v}{_unit(item)} 不太可能（预期 {rng}{_unit(item)}{src}）；"
+                f"{name}：{v}{uz} 不太可能（预期 {rng_zh}{uz}{src}）；"
                 "请注明理由确认或更正",
             )
     reported = text.str.strip().astype(object).to_numpy()
@@ -565,8 +570,8 @@ def _parse_censored(
     return ParsedColumn(values, status, errors, warnings)
 
 
-def _unit(item: Item) -> str:
-    return f" {item.unit}" if item.unit else ""
+def _unit(item: Item, lang: str = "en") -> str:
+    return f" {unit_label(item.unit, lang)}" if item.unit else ""
 
 
 def _in_range(values: pd.Series | np.ndarray, rng) -> np.ndarray:

@@ -108,10 +108,28 @@ class Range:
             and (value > self.high or (value == self.high and not self.high_inclusive))
         )
 
-    def describe(self) -> str:
+    def describe(self, lang: str = "en") -> str:
         lo = "" if self.low is None else f"{'≥' if self.low_inclusive else '>'} {self.low:g}"
         hi = "" if self.high is None else f"{'≤' if self.high_inclusive else '<'} {self.high:g}"
-        return " and ".join(p for p in (lo, hi) if p)
+        return (" 且 " if lang == "zh" else " and ").join(p for p in (lo, hi) if p)
+
+
+# Units as printed in Chinese messages and labels (SI symbols stay as they are).
+UNIT_ZH: dict[str, str] = {
+    "years": "岁",
+    "min": "分钟",
+    "h": "小时",
+    "s": "秒",
+    "kg": "公斤",
+    "cm": "厘米",
+    "points": "分",
+    "m/s": "米/秒",
+}
+
+
+def unit_label(unit: str, lang: str = "en") -> str:
+    """``unit`` in the given language ("en" or "zh")."""
+    return UNIT_ZH.get(unit, unit) if lang == "zh" else unit
 
 
 @dataclass(frozen=True, slots=True)
