@@ -74,11 +74,11 @@ EQVAS = Instrument(
 # EQ-5D-5L
 
 _LEVELS = (
-    Choice(1, "1 no problems", "1 没有困难"),
-    Choice(2, "2 slight problems", "2 轻度困难"),
-    Choice(3, "3 moderate problems", "3 中度困难"),
-    Choice(4, "4 severe problems", "4 严重困难"),
-    Choice(5, "5 extreme problems / unable", "5 极度困难或无法"),
+    Choice(1, "no problems", "没有困难"),
+    Choice(2, "slight problems", "轻度困难"),
+    Choice(3, "moderate problems", "中度困难"),
+    Choice(4, "severe problems", "严重困难"),
+    Choice(5, "extreme problems / unable", "极度困难或无法"),
 )
 
 # (codebook name, English, Chinese) in the fixed EQ-5D order MO, SC, UA, PD, AD.
