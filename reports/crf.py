@@ -406,7 +406,8 @@ def _instrument_block(
         items = list(items)
         if section:
             text = wording.section_text(inst, section, ctx.lang)
-            label = f"{esc(section)}" + (f" — {esc(text)}" if text else "")
+            heading = items[0].section_label(ctx.lang)
+            label = f"{esc(heading)}" + (f" — {esc(text)}" if text else "")
             r = len(rows)
             rows.append([Paragraph(label, st.cell_head), "", ""])
             extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), HEAD_BG)]

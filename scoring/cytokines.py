@@ -51,6 +51,7 @@ ITEMS: tuple[Item, ...] = tuple(
         soft=soft,
         missing=QUESTIONNAIRE_MISSING,
         section="serum cytokines",
+        section_zh="血清细胞因子",
     )
     for name, en, zh, soft in ANALYTES
 )

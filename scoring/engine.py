@@ -450,8 +450,7 @@ def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
                 "soft",
                 f"{name}: {v}{_unit(item)} is implausible (expected {rng}{_unit(item)}{src}); "
                 "confirm with a reason or correct it",
-                f"{name}：{v}{uz} 不太可能（预期 {rng_zh}{uz}{src}）；"
-                "请注明理由确认或更正",
+                f"{name}：{v}{uz} 不太可能（预期 {rng_zh}{uz}{src}）；请注明理由确认或更正",
             )
     return ParsedColumn(values, status, errors, warnings)
 
@@ -562,8 +561,7 @@ def _parse_censored(
                 "soft",
                 f"{name}: {v}{_unit(item)} is implausible (expected {rng}{_unit(item)}{src}); "
                 "confirm with a reason or correct it",
-                f"{name}：{v}{uz} 不太可能（预期 {rng_zh}{uz}{src}）；"
-                "请注明理由确认或更正",
+                f"{name}：{v}{uz} 不太可能（预期 {rng_zh}{uz}{src}）；请注明理由确认或更正",
             )
     reported = text.str.strip().astype(object).to_numpy()
     values = pd.Series(np.where(ok, reported, None), index=index, dtype=object)

@@ -88,6 +88,7 @@ def _entered(name: str, en: str, zh: str) -> Item:
         choices=_YES_NO,
         missing=QUESTIONNAIRE_MISSING,
         section="Fried phenotype",
+        section_zh="Fried 衰弱表型",
     )
 
 

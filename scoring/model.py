@@ -146,14 +146,22 @@ class Item:
     soft: Range | None = None  # outside → warning, needs a confirmation reason
     missing: frozenset[MissingCode] = QUESTIONNAIRE_MISSING
     decimals: int = 0  # display/entry precision for DECIMAL
-    section: str = ""  # page/group on forms and CRFs (e.g. "Q3 physical functioning")
+    section: str = ""  # page/group on forms and CRFs (e.g. "Q3 physical functioning"); a key
     form_label: str = ""  # label as printed on the paper form, e.g. "Q3a"
     required: bool = True  # False: optional text such as psqi_5j_text
     accept_hmm: bool = False  # DECIMAL hours that may also be typed as H:MM (6:45 → 6.75)
+    section_zh: str = ""  # the section heading in Chinese (``section`` is the English one)
 
     @property
     def codes(self) -> tuple[int, ...]:
         return tuple(c.code for c in self.choices)
+
+    def section_label(self, lang: str = "en") -> str:
+        """The section heading as shown in ``lang`` ("en" or "zh")."""
+        if not self.section_zh and " / " in self.section:  # declared as "English / 中文"
+            en, zh = self.section.split(" / ", 1)
+            return zh if lang.startswith("zh") else en
+        return (self.section_zh or self.section) if lang.startswith("zh") else self.section
 
     def choice(self, code: int) -> Choice | None:
         for c in self.choices:

@@ -44,6 +44,7 @@ ITEMS: tuple[Item, ...] = (
         ),
         missing=frozenset({MissingCode.UNKNOWN}),
         section="participant",
+        section_zh="受试者",
     ),
     Item(
         "age",
@@ -55,6 +56,7 @@ ITEMS: tuple[Item, ...] = (
         soft=ELIGIBLE_AGE,
         missing=_ATTRIBUTE_MISSING,
         section="participant",
+        section_zh="受试者",
     ),
     Item(
         "height_cm",
@@ -67,6 +69,7 @@ ITEMS: tuple[Item, ...] = (
         soft=Range(130, 195, source="project proposal, adults aged 60–80"),
         missing=frozenset(MissingCode),
         section="participant",
+        section_zh="受试者",
     ),
     Item(
         "weight_kg",
@@ -79,6 +82,7 @@ ITEMS: tuple[Item, ...] = (
         soft=Range(30, 120, source="project proposal, adults aged 60–80; 斤 = 0.5 kg"),
         missing=frozenset(MissingCode),
         section="participant",
+        section_zh="受试者",
     ),
 )
 

@@ -165,6 +165,9 @@ def _sex_is(work: pd.DataFrame, sex: int) -> pd.Series:
     return column(work, "sex") == sex
 
 
+SECTION_ZH = {"TUG": "起立-行走计时", "4 m walk": "4 米步行", "chair stands": "五次起坐"}
+
+
 def _time_item(name: str, en: str, zh: str, hard: Range, soft: Range, section: str) -> Item:
     return Item(
         name,
@@ -177,6 +180,7 @@ def _time_item(name: str, en: str, zh: str, hard: Range, soft: Range, section: s
         soft=soft,
         missing=PERFORMANCE_MISSING,
         section=section,
+        section_zh=SECTION_ZH.get(section, ""),
     )
 
 
@@ -428,6 +432,7 @@ GRIP_ITEMS = tuple(
         hard=GRIP_HARD,
         missing=PERFORMANCE_MISSING,
         section="grip",
+        section_zh="握力",
     )
     for i, n in enumerate(GRIP_TRIALS, 1)
 )

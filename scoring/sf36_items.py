@@ -223,6 +223,21 @@ def item_name(number: int) -> str:
     return f"sf36_{number:02d}"
 
 
+# Chinese section headings (project-written, like the item labels above).
+SECTION_ZH: dict[str, str] = {
+    "Q1 general health": "Q1 总体健康",
+    "Q2 health transition": "Q2 健康变化",
+    "Q3 physical functioning": "Q3 生理功能",
+    "Q4 role limitations, physical health": "Q4 生理问题导致的角色受限",
+    "Q5 role limitations, emotional problems": "Q5 情绪问题导致的角色受限",
+    "Q6 social functioning": "Q6 社会功能",
+    "Q7 bodily pain": "Q7 躯体疼痛",
+    "Q8 pain interference": "Q8 疼痛对工作的影响",
+    "Q9 energy and feelings": "Q9 精力与情绪",
+    "Q10 social activities": "Q10 社会活动",
+    "Q11 general health statements": "Q11 对健康的看法",
+}
+
 ITEMS: tuple[Item, ...] = tuple(
     Item(
         name=item_name(n),
@@ -232,6 +247,7 @@ ITEMS: tuple[Item, ...] = tuple(
         choices=choices,
         missing=QUESTIONNAIRE_MISSING,
         section=section,
+        section_zh=SECTION_ZH[section],
         form_label=form,
     )
     for n, (form, section, en, zh, choices) in enumerate(_ROWS, start=1)

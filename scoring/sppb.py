@@ -68,6 +68,7 @@ ITEMS: tuple[Item, ...] = tuple(
         hard=_BALANCE_HARD,
         missing=PERFORMANCE_MISSING,
         section="SPPB balance",
+        section_zh="SPPB 平衡",
         required=(name == "sppb_side_s"),
     )
     for name, en, zh in zip(BALANCE_ITEMS, _BALANCE_EN, _BALANCE_ZH, strict=True)
