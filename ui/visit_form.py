@@ -164,7 +164,7 @@ class InstrumentPage(QWidget):
         self.inst = inst
         self.setObjectName(f"page_{inst.key}")
         self.rows: dict[str, ItemRow] = {}
-        self.section_labels: list[tuple[QLabel, str]] = []
+        self.section_labels: list[tuple[QLabel, Item]] = []
         outer = QVBoxLayout(self)
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
@@ -194,7 +194,7 @@ class InstrumentPage(QWidget):
                 section = item.section
                 head = QLabel()
                 head.setStyleSheet("font-weight: bold; margin-top: 6px;")
-                self.section_labels.append((head, section))
+                self.section_labels.append((head, item))
                 grid.addWidget(head, r, 0, 1, 5)
                 r += 1
             row = ItemRow(item, body)
@@ -212,8 +212,8 @@ class InstrumentPage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(i18n.pick(self.inst.en, self.inst.zh))
-        for label, section in self.section_labels:
-            label.setText(section)
+        for label, item in self.section_labels:
+            label.setText(section_text(item))
         for row in self.rows.values():
             row.retranslate()
 
@@ -983,6 +983,12 @@ class VisitForm(QWidget):
             if row.item.required and not (row.state.status or row.state.text.strip()):
                 return False
         return True
+
+
+def section_text(item: Item) -> str:
+    """The item's section heading in the current language (from the declaration)."""
+    labeller = getattr(item, "section_label", None)
+    return labeller(i18n.current()) if callable(labeller) else item.section
 
 
 def status_text(status: str) -> str:

@@ -91,6 +91,8 @@ def test_switch_to_chinese_at_run_time_and_remembered(qtbot, store, qapp: QAppli
     first = next(iter(page.rows.values()))
     assert first.label.text().startswith(first.item.zh)
     assert "计划中" in form.header.text()
+    head, item = page.section_labels[0]
+    assert head.text() == item.section_label("zh") != item.section_label("en")
     assert window.list_page.search_label.text() == "搜索(&S)："
     assert Settings().language == "zh_CN"
 
