@@ -987,8 +987,7 @@ class VisitForm(QWidget):
 
 def section_text(item: Item) -> str:
     """The item's section heading in the current language (from the declaration)."""
-    labeller = getattr(item, "section_label", None)
-    return labeller(i18n.current()) if callable(labeller) else item.section
+    return item.section_label(i18n.current())
 
 
 def status_text(status: str) -> str:
