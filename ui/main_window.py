@@ -177,6 +177,10 @@ class MainWindow(QMainWindow):
         add("visit", "history", "Ctrl+H", lambda: self.show_history(""), can("read_audit"))
         add("tools", "rescore", "Ctrl+R", self.refresh_flags)
         add("tools", "report", "Ctrl+P", self.print_report)
+        add("tools", "crf", "Ctrl+Shift+P", lambda: self.print_crf(completed=True))
+        add("tools", "crfBlank", "Ctrl+Alt+P", lambda: self.print_crf(completed=False))
+        add("tools", "reportsAll", "Ctrl+Shift+A", lambda: self.print_all_reports())
+        add("tools", "export", "Ctrl+E", lambda: self.export_data())
         group = QActionGroup(self)
         for code in ("en", "zh_CN"):
             act = add("lang", f"lang_{code}", None, lambda _=False, c=code: self.set_language(c))
@@ -213,6 +217,10 @@ class MainWindow(QMainWindow):
             "unlock": self.tr("&Unlock…"),
             "history": self.tr("&History…"),
             "report": self.tr("&Participant report (PDF)…"),
+            "crf": self.tr("&Completed CRF of this visit (PDF)…"),
+            "crfBlank": self.tr("&Blank CRF of this visit (PDF)…"),
+            "reportsAll": self.tr("Reports for &all participants (PDF folder)…"),
+            "export": self.tr("&Export data (xlsx, SPSS, Stata, CSV)…"),
             "rescore": self.tr("&Re-score study and flags"),
         }
         for name, text in texts.items():
@@ -400,6 +408,171 @@ class MainWindow(QMainWindow):
             delay_ms=300,
         )
         return self.report_task
+
+    def _print_context(self):
+        import datetime as dt
+
+        from reports.pdf_common import PrintContext
+        from scoring.registry import scoring_versions
+
+        return PrintContext(
+            user=self.session.username,
+            generated_at=dt.datetime.now(dt.UTC),
+            lang="zh" if i18n.current().startswith("zh") else "en",
+            scoring_versions=scoring_versions(),
+        )
+
+    def _ask_path(self, title: str, suggested: str, filters: str) -> str | None:
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        target, _ = QFileDialog.getSaveFileName(self, title, str(Path.home() / suggested), filters)
+        return target or None
+
+    def print_crf(self, completed: bool = True, target: str | None = None) -> Task | None:
+        """The case report form of the visit on screen (completed with the stored answers, or
+        blank), laid out in a worker; the print is recorded in the audit trail."""
+        if self.stack.currentWidget() is not self.page or not self.page.code:
+            return None
+        code, visit = self.page.code, self.page.current_visit_code()
+        if not visit:  # no form open yet: the visit selected in the timeline
+            idx, rows = self.page.view.currentIndex(), self.page.timeline.rows()
+            if idx.isValid() and idx.row() < len(rows):
+                visit = rows[idx.row()].visit.visit
+        if not visit:
+            return None
+        kind = "completed" if completed else "blank"
+        if target is None:
+            target = self._ask_path(
+                self.tr("Save case report form"), f"crf_{kind}_{code}_{visit}.pdf", "PDF (*.pdf)"
+            )
+            if not target:
+                return None
+        store, session, ctx = self.store, self.session, self._print_context()
+
+        def work(state):
+            from reports.crf import build_crf
+            from reports.pdf_data import load_participant
+
+            state.progress(0, 2)
+            record = load_participant(store, session, code, with_answers=completed)
+            state.check()
+            state.progress(1, 2)
+            build_crf(record, visit, ctx, target, completed=completed)
+            store.record_event(
+                session, "print", f"crf {kind} participant={code} visit={visit} -> {target}"
+            )
+            state.progress(2, 2)
+            return target
+
+        self.report_task = run_task(
+            self,
+            self.tr("Laying out the case report form…"),
+            work,
+            lambda path: self.statusBar().showMessage(
+                self.tr("Report written to {path}").format(path=path), 10_000
+            ),
+            lambda exc: QMessageBox.warning(self, self.tr("Report"), str(exc)),
+            delay_ms=300,
+        )
+        return self.report_task
+
+    def print_all_reports(self, folder: str | None = None) -> Task | None:
+        """Every participant's report into one folder, in a worker with progress and cancel."""
+        if folder is None:
+            from PySide6.QtWidgets import QFileDialog
+
+            folder = QFileDialog.getExistingDirectory(self, self.tr("Folder for the reports"))
+            if not folder:
+                return None
+        store, session, ctx = self.store, self.session, self._print_context()
+
+        def work(state):
+            from pathlib import Path
+
+            from reports.participant_report import build_participant_report
+            from reports.pdf_data import load_participant
+
+            codes = [p.code for p in store.participants(session)]
+            for i, code in enumerate(codes):
+                state.progress(i, len(codes))
+                state.check()
+                record = load_participant(store, session, code)
+                target = Path(folder) / f"{code}_report_{ctx.lang}.pdf"
+                build_participant_report(record, ctx, target)
+                store.record_event(session, "print", f"participant report {code} -> {target}")
+            state.progress(len(codes), len(codes))
+            return len(codes)
+
+        self.report_task = run_task(
+            self,
+            self.tr("Laying out the participant reports…"),
+            work,
+            lambda n: self.statusBar().showMessage(
+                self.tr("{n} reports written to {path}").format(n=n, path=folder), 10_000
+            ),
+            lambda exc: QMessageBox.warning(self, self.tr("Report"), str(exc)),
+            delay_ms=300,
+        )
+        return self.report_task
+
+    def export_data(self, target: str | None = None, layout: str = "long") -> Task | None:
+        """The statisticians' export (format from the file's extension: .xlsx, .sav, .dta,
+        .csv) in a worker with progress and cancel; the export is recorded in the audit trail."""
+        if target is None:
+            target = self._ask_path(
+                self.tr("Export data"),
+                "outcomedesk_export.xlsx",
+                "Excel (*.xlsx);;SPSS (*.sav);;Stata (*.dta);;CSV (*.csv)",
+            )
+            if not target:
+                return None
+        store, session = self.store, self.session
+
+        def work(state):
+            from pathlib import Path
+
+            from reports.export_csv import write_csv
+            from reports.export_frame import ExportMeta, build_export, from_store
+            from reports.export_spss import write_sav
+            from reports.export_stata import write_dta
+            from reports.export_xlsx import write_xlsx
+
+            out = Path(target)
+            fmt = out.suffix.lower().lstrip(".")
+            writers = {"xlsx": write_xlsx, "sav": write_sav, "dta": write_dta, "csv": write_csv}
+            if fmt not in writers:
+                raise ValueError(f"{out.name}: use .xlsx, .sav, .dta or .csv")
+            state.progress(0, 3)
+            source = from_store(store, session)
+            state.check()
+            state.progress(1, 3)
+            table = build_export(source, layout=layout)
+            state.check()
+            state.progress(2, 3)
+            meta = ExportMeta(exported_by=session.username, filters={"site": "all"})
+            checksum = writers[fmt](table, out, meta)
+            store.record_event(
+                session,
+                "export",
+                f"format={fmt} layout={layout} site=all rows={len(table.data)} "
+                f"columns={len(table.columns)} file={out.name} data_sha256={checksum}",
+            )
+            state.progress(3, 3)
+            return str(out)
+
+        self.export_task = run_task(
+            self,
+            self.tr("Exporting the study data…"),
+            work,
+            lambda path: self.statusBar().showMessage(
+                self.tr("Data exported to {path}").format(path=path), 10_000
+            ),
+            lambda exc: QMessageBox.warning(self, self.tr("Export"), str(exc)),
+            delay_ms=300,
+        )
+        return self.export_task
 
     # ---------------------------------------------------------------- language, settings
     def set_language(self, code: str) -> None:

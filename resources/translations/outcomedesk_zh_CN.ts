@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
     <name>ConfirmDialog</name>
@@ -176,159 +175,227 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="190" />
+        <location filename="../../ui/main_window.py" line="194" />
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="191" />
+        <location filename="../../ui/main_window.py" line="195" />
         <source>&amp;Participant</source>
         <translation>受试者(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="192" />
+        <location filename="../../ui/main_window.py" line="196" />
         <source>&amp;Visit</source>
         <translation>访视(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="193" />
+        <location filename="../../ui/main_window.py" line="197" />
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="194" />
+        <location filename="../../ui/main_window.py" line="198" />
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199" />
+        <location filename="../../ui/main_window.py" line="203" />
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200" />
+        <location filename="../../ui/main_window.py" line="204" />
         <source>&amp;Lock now</source>
         <translation>立即锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="201" />
+        <location filename="../../ui/main_window.py" line="205" />
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="202" />
+        <location filename="../../ui/main_window.py" line="206" />
         <source>Participant &amp;list</source>
         <translation>受试者列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="203" />
+        <location filename="../../ui/main_window.py" line="207" />
         <source>&amp;Add participant…</source>
         <translation>添加受试者(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204" />
+        <location filename="../../ui/main_window.py" line="208" />
         <source>&amp;Edit attributes…</source>
         <translation>编辑基本信息(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205" />
+        <location filename="../../ui/main_window.py" line="209" />
         <source>&amp;Next visit</source>
         <translation>下一次访视(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206" />
+        <location filename="../../ui/main_window.py" line="210" />
         <source>&amp;Previous visit</source>
         <translation>上一次访视(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207" />
+        <location filename="../../ui/main_window.py" line="211" />
         <source>&amp;Timeline</source>
         <translation>访视时间表(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208" />
+        <location filename="../../ui/main_window.py" line="212" />
         <source>Mark &amp;missed…</source>
         <translation>标记为缺失(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209" />
+        <location filename="../../ui/main_window.py" line="213" />
         <source>Record &amp;out of window…</source>
         <translation>记录超出时间窗(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210" />
+        <location filename="../../ui/main_window.py" line="214" />
         <source>&amp;Correct signed visit…</source>
         <translation>更正已签名访视(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211" />
+        <location filename="../../ui/main_window.py" line="215" />
         <source>&amp;Sign…</source>
         <translation>签名(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="212" />
+        <location filename="../../ui/main_window.py" line="216" />
         <source>Loc&amp;k…</source>
         <translation>锁定(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213" />
+        <location filename="../../ui/main_window.py" line="217" />
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214" />
+        <location filename="../../ui/main_window.py" line="218" />
         <source>&amp;History…</source>
         <translation>修改历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215" />
+        <location filename="../../ui/main_window.py" line="219" />
         <source>&amp;Participant report (PDF)…</source>
         <translation>受试者报告（PDF）(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216" />
+        <location filename="../../ui/main_window.py" line="220" />
+        <source>&amp;Completed CRF of this visit (PDF)…</source>
+        <translation>本次访视已填写的病例报告表（PDF）(&amp;C)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="221" />
+        <source>&amp;Blank CRF of this visit (PDF)…</source>
+        <translation>本次访视的空白病例报告表（PDF）(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="222" />
+        <source>Reports for &amp;all participants (PDF folder)…</source>
+        <translation>全部受试者报告（PDF 文件夹）(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="223" />
+        <source>&amp;Export data (xlsx, SPSS, Stata, CSV)…</source>
+        <translation>导出数据（xlsx、SPSS、Stata、CSV）(&amp;E)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="224" />
         <source>&amp;Re-score study and flags</source>
         <translation>重新计分并检查标记(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223" />
+        <location filename="../../ui/main_window.py" line="231" />
         <source>{user} ({role}) · {db}</source>
         <translation>{user}（{role}）· {db}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312" />
+        <location filename="../../ui/main_window.py" line="320" />
         <source>History</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324" />
+        <location filename="../../ui/main_window.py" line="332" />
         <source>Re-scoring the study…</source>
         <translation>正在重新计分…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339" />
+        <location filename="../../ui/main_window.py" line="347" />
         <source>Re-scoring failed: {error}</source>
         <translation>重新计分失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361" />
+        <location filename="../../ui/main_window.py" line="369" />
         <source>Save participant report</source>
         <translation>保存受试者报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394" />
+        <location filename="../../ui/main_window.py" line="402" />
         <source>Laying out the participant report…</source>
         <translation>正在生成受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397" />
+        <location filename="../../ui/main_window.py" line="405" />
+        <location filename="../../ui/main_window.py" line="474" />
         <source>Report written to {path}</source>
         <translation>报告已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399" />
+        <location filename="../../ui/main_window.py" line="407" />
+        <location filename="../../ui/main_window.py" line="476" />
+        <location filename="../../ui/main_window.py" line="515" />
         <source>Report</source>
         <translation>报告</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="448" />
+        <source>Save case report form</source>
+        <translation>保存病例报告表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="471" />
+        <source>Laying out the case report form…</source>
+        <translation>正在排版病例报告表…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="486" />
+        <source>Folder for the reports</source>
+        <translation>报告保存文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="510" />
+        <source>Laying out the participant reports…</source>
+        <translation>正在排版受试者报告…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="513" />
+        <source>{n} reports written to {path}</source>
+        <translation>已写入 {n} 份报告到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="525" />
+        <source>Export data</source>
+        <translation>导出数据</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="567" />
+        <source>Exporting the study data…</source>
+        <translation>正在导出研究数据…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="570" />
+        <source>Data exported to {path}</source>
+        <translation>数据已导出到 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="572" />
+        <source>Export</source>
+        <translation>导出</translation>
     </message>
 </context>
 <context>
@@ -711,17 +778,17 @@
 <context>
     <name>ScoresModel</name>
     <message>
-        <location filename="../../ui/scores_model.py" line="102" />
+        <location filename="../../ui/scores_model.py" line="104" />
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../ui/scores_model.py" line="102" />
+        <location filename="../../ui/scores_model.py" line="104" />
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../ui/scores_model.py" line="102" />
+        <location filename="../../ui/scores_model.py" line="104" />
         <source>Range</source>
         <translation>范围</translation>
     </message>
@@ -778,12 +845,12 @@
 <context>
     <name>VisitForm</name>
     <message>
-        <location filename="../../ui/store_bridge.py" line="149" />
+        <location filename="../../ui/store_bridge.py" line="150" />
         <source>Out of window</source>
         <translation>超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/store_bridge.py" line="150" />
+        <location filename="../../ui/store_bridge.py" line="151" />
         <source>{date} is outside the window {start} … {end}. Reason:</source>
         <translation>{date} 超出时间窗 {start} … {end}。原因：</translation>
     </message>
@@ -793,77 +860,77 @@
         <translation>由程序计时</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="467" />
+        <location filename="../../ui/visit_form.py" line="473" />
         <source>&amp;Visit date:</source>
         <translation>访视日期(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="468" />
+        <location filename="../../ui/visit_form.py" line="474" />
         <source>Scores (updated as you type)</source>
         <translation>评分（随输入实时更新）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="474" />
+        <location filename="../../ui/visit_form.py" line="480" />
         <source>Keys: digits pick coded answers; Enter/Tab next field; Ctrl+PgDown/PgUp next/previous page; Ctrl+S save; Ctrl+Z/Ctrl+Y undo/redo; Ctrl+Shift+H field history; Delete on an empty field clears its missing code. Missing data: {keys}.</source>
         <translation>按键：数字选择编码答案；Enter/Tab 下一项；Ctrl+PgDown/PgUp 下一页/上一页；Ctrl+S 保存；Ctrl+Z/Ctrl+Y 撤销/重做；Ctrl+Shift+H 字段修改历史；在空字段按 Delete 清除缺失代码。缺失数据：{keys}。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="495" />
+        <location filename="../../ui/visit_form.py" line="501" />
         <source>signed by {user}</source>
         <translation>由 {user} 签名</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="497" />
+        <location filename="../../ui/visit_form.py" line="503" />
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="499" />
+        <location filename="../../ui/visit_form.py" line="505" />
         <source>window</source>
         <translation>时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="570" />
+        <location filename="../../ui/visit_form.py" line="576" />
         <source>Missing-data code {code} does not apply here (allowed: {allowed})</source>
         <translation>缺失代码 {code} 不适用于此项（允许：{allowed}）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="795" />
+        <location filename="../../ui/visit_form.py" line="833" />
         <source>Locked: read-only. A data manager can unlock it (with a reason).</source>
         <translation>已锁定：只读。数据管理员可解锁（需填写原因）。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="797" />
+        <location filename="../../ui/visit_form.py" line="835" />
         <source>Recorded as {status}: no entry.</source>
         <translation>已记录为{status}：无需录入。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="800" />
+        <location filename="../../ui/visit_form.py" line="838" />
         <source>Signed: read-only. Use Visit ▸ Correct signed visit to change it; the signature is then voided and must be given again.</source>
         <translation>已签名：只读。如需修改请使用“访视 ▸ 更正已签名访视”；签名随之失效，需要重新签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="804" />
+        <location filename="../../ui/visit_form.py" line="842" />
         <source>Read-only for your role.</source>
         <translation>您的角色只能查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="830" />
-        <location filename="../../ui/visit_form.py" line="882" />
-        <location filename="../../ui/visit_form.py" line="925" />
-        <location filename="../../ui/visit_form.py" line="928" />
+        <location filename="../../ui/visit_form.py" line="868" />
+        <location filename="../../ui/visit_form.py" line="920" />
+        <location filename="../../ui/visit_form.py" line="963" />
+        <location filename="../../ui/visit_form.py" line="966" />
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="832" />
+        <location filename="../../ui/visit_form.py" line="870" />
         <source>Fix the values marked red first (or record a missing-data code):
 {msgs}</source>
         <translation>请先更正标红的数值（或记录缺失代码）：
 {msgs}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="883" />
+        <location filename="../../ui/visit_form.py" line="921" />
         <source>The visit date is not a valid date (YYYY-MM-DD).</source>
         <translation>访视日期不是有效日期（YYYY-MM-DD）。</translation>
     </message>

@@ -187,3 +187,37 @@ def test_participant_report_in_a_worker(qtbot, window, store, tmp_path) -> None:
     trail = store.audit_trail(window.session)
     prints = [a for a in trail if a.action == "print"]
     assert prints and "SH-601" in str(prints[-1])
+
+
+def test_crf_batch_reports_and_export_from_the_gui(qtbot, window, store, tmp_path) -> None:
+    """Issue 6 §3 / issue 7 §1 from the GUI: the visit's CRF, every participant's report into a
+    folder, and the export, each in a worker and each audited."""
+    import pandas as pd
+    from pypdf import PdfReader
+
+    window.open_participant("SH-601")
+    crf = tmp_path / "crf.pdf"
+    task = window.print_crf(completed=False, target=str(crf))
+    qtbot.waitUntil(lambda: not task.running, timeout=120_000)
+    assert task.error is None, task.error
+    text = "".join(p.extract_text() for p in PdfReader(str(crf)).pages)
+    assert "SH-601" in text
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    task = window.print_all_reports(str(folder))
+    qtbot.waitUntil(lambda: not task.running, timeout=240_000)
+    assert task.error is None, task.error
+    codes = {p.code for p in store.participants(window.session)}
+    assert {p.name.split("_")[0] for p in folder.glob("*.pdf")} == codes
+
+    out = tmp_path / "export.xlsx"
+    task = window.export_data(str(out))
+    qtbot.waitUntil(lambda: not task.running, timeout=240_000)
+    assert task.error is None, task.error
+    sheets = pd.read_excel(out, sheet_name=None)
+    assert {"data", "codebook", "flags", "visits", "summary", "about"} <= set(sheets)
+    assert "participant" in sheets["data"].columns and "sf36_pcs" in sheets["data"].columns
+    assert set(sheets["data"]["participant"]) <= codes
+    actions = [a.action for a in store.audit_trail(window.session)]
+    assert actions.count("print") >= 1 + len(codes) and "export" in actions
