@@ -424,34 +424,15 @@ def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
         finite = finite & ~bad
     if item.hard is not None:
         bad = finite & ~_in_range(values, item.hard)
-        rng, rng_zh = item.hard.describe(), item.hard.describe("zh")
-        uz = _unit(item, "zh")
-        src = f" ({item.hard.source})" if item.hard.source else ""
         for pos in np.flatnonzero(bad):
-            row = index[pos]
-            v = _display(raw_cells[pos])
-            errors[row] = (
-                "hard",
-                f"{name}: {v}{_unit(item)} is impossible; allowed {rng}{_unit(item)}{src}",
-                f"{name}：{v}{uz} 不可能；允许范围 {rng_zh}{uz}{src}",
-            )
+            errors[index[pos]] = limit_message(item, "hard", _display(raw_cells[pos]))
         values[bad] = np.nan
         finite = finite & ~bad
     if item.soft is not None:
         bad = finite & ~_in_range(values, item.soft)
-        rng, rng_zh = item.soft.describe(), item.soft.describe("zh")
-        uz = _unit(item, "zh")
-        src = f" ({item.soft.source})" if item.soft.source else ""
         shown = values.to_numpy()
         for pos in np.flatnonzero(bad):
-            row = index[pos]
-            v = _display(shown[pos])
-            warnings[row] = (
-                "soft",
-                f"{name}: {v}{_unit(item)} is implausible (expected {rng}{_unit(item)}{src}); "
-                "confirm with a reason or correct it",
-                f"{name}：{v}{uz} 不太可能（预期 {rng_zh}{uz}{src}）；请注明理由确认或更正",
-            )
+            warnings[index[pos]] = limit_message(item, "soft", _display(shown[pos]))
     return ParsedColumn(values, status, errors, warnings)
 
 
@@ -531,17 +512,8 @@ def _parse_censored(
     num = split["num"]
     if item.hard is not None:
         out = present & num.notna().to_numpy() & ~_in_range(num, item.hard)
-        rng, rng_zh = item.hard.describe(), item.hard.describe("zh")
-        uz = _unit(item, "zh")
-        src = f" ({item.hard.source})" if item.hard.source else ""
         for pos in np.flatnonzero(out):
-            row = index[pos]
-            v = _display(raw_cells[pos])
-            errors[row] = (
-                "hard",
-                f"{name}: {v}{_unit(item)} is impossible; allowed {rng}{_unit(item)}{src}",
-                f"{name}：{v}{uz} 不可能；允许范围 {rng_zh}{uz}{src}",
-            )
+            errors[index[pos]] = limit_message(item, "hard", _display(raw_cells[pos]))
         bad = bad | out
     ok = present & ~bad
     if item.soft is not None:
@@ -552,20 +524,33 @@ def _parse_censored(
             lim = split["limit"].to_numpy()
             beyond = np.isnan(lim) | (lim >= item.soft.high)
             out |= ok & above & beyond
-        rng, rng_zh = item.soft.describe(), item.soft.describe("zh")
-        uz = _unit(item, "zh")
-        src = f" ({item.soft.source})" if item.soft.source else ""
         for row in index[out]:
-            v = str(text[row]).strip()
-            warnings[row] = (
-                "soft",
-                f"{name}: {v}{_unit(item)} is implausible (expected {rng}{_unit(item)}{src}); "
-                "confirm with a reason or correct it",
-                f"{name}：{v}{uz} 不太可能（预期 {rng_zh}{uz}{src}）；请注明理由确认或更正",
-            )
+            warnings[row] = limit_message(item, "soft", str(text[row]).strip())
     reported = text.str.strip().astype(object).to_numpy()
     values = pd.Series(np.where(ok, reported, None), index=index, dtype=object)
     return ParsedColumn(values, status, errors, warnings)
+
+
+def limit_message(item: Item, which: str, shown: str) -> tuple[str, str, str]:
+    """(rule, message_en, message_zh) for a value outside the item's hard ("impossible") or soft
+    ("implausible") range; the message names the value, the range and its source."""
+    rng = item.hard if which == "hard" else item.soft
+    assert rng is not None
+    name, src = item.name, f" ({rng.source})" if rng.source else ""
+    ue, uz = _unit(item), _unit(item, "zh")
+    en_r, zh_r = rng.describe(), rng.describe("zh")
+    if which == "hard":
+        return (
+            "hard",
+            f"{name}: {shown}{ue} is impossible; allowed {en_r}{ue}{src}",
+            f"{name}：{shown}{uz} 不可能；允许范围 {zh_r}{uz}{src}",
+        )
+    return (
+        "soft",
+        f"{name}: {shown}{ue} is implausible (expected {en_r}{ue}{src}); "
+        "confirm with a reason or correct it",
+        f"{name}：{shown}{uz} 不太可能（预期 {zh_r}{uz}{src}）；请注明理由确认或更正",
+    )
 
 
 def _unit(item: Item, lang: str = "en") -> str:
