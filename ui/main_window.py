@@ -397,13 +397,19 @@ class MainWindow(QMainWindow):
             state.progress(2, 2)
             return target
 
-        self.report_task = run_task(
-            self,
+        return self._pdf_task(
             self.tr("Laying out the participant report…"),
             work,
-            lambda path: self.statusBar().showMessage(
-                self.tr("Report written to {path}").format(path=path), 10_000
-            ),
+            lambda path: self.tr("Report written to {path}").format(path=path),
+        )
+
+    def _pdf_task(self, title: str, work, done_message) -> Task:
+        """Run PDF work in a worker with progress/cancel; the status bar says where it went."""
+        self.report_task = run_task(
+            self,
+            title,
+            work,
+            lambda result: self.statusBar().showMessage(done_message(result), 10_000),
             lambda exc: QMessageBox.warning(self, self.tr("Report"), str(exc)),
             delay_ms=300,
         )
@@ -466,17 +472,11 @@ class MainWindow(QMainWindow):
             state.progress(2, 2)
             return target
 
-        self.report_task = run_task(
-            self,
+        return self._pdf_task(
             self.tr("Laying out the case report form…"),
             work,
-            lambda path: self.statusBar().showMessage(
-                self.tr("Report written to {path}").format(path=path), 10_000
-            ),
-            lambda exc: QMessageBox.warning(self, self.tr("Report"), str(exc)),
-            delay_ms=300,
+            lambda path: self.tr("Report written to {path}").format(path=path),
         )
-        return self.report_task
 
     def print_all_reports(self, folder: str | None = None) -> Task | None:
         """Every participant's report into one folder, in a worker with progress and cancel."""
@@ -505,17 +505,11 @@ class MainWindow(QMainWindow):
             state.progress(len(codes), len(codes))
             return len(codes)
 
-        self.report_task = run_task(
-            self,
+        return self._pdf_task(
             self.tr("Laying out the participant reports…"),
             work,
-            lambda n: self.statusBar().showMessage(
-                self.tr("{n} reports written to {path}").format(n=n, path=folder), 10_000
-            ),
-            lambda exc: QMessageBox.warning(self, self.tr("Report"), str(exc)),
-            delay_ms=300,
+            lambda n: self.tr("{n} reports written to {path}").format(n=n, path=folder),
         )
-        return self.report_task
 
     def export_data(self, target: str | None = None, layout: str = "long") -> Task | None:
         """The statisticians' export (format from the file's extension: .xlsx, .sav, .dta,
