@@ -24,6 +24,7 @@ import pandas as pd
 
 from scoring.engine import Evaluation, evaluate
 from scoring.model import Instrument, Item, ItemType, MissingCode, Score, ScoringSettings
+from scoring.registry import INSTRUMENTS
 
 STATUS_SUFFIX = "_status"
 STORE_STATUS_SUFFIX = "__status"  # answers_frame's companion column (store_api.md)
@@ -58,20 +59,13 @@ class Column:
 _FIXED: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("participant", "key", "text", "Participant study code", "受试者编号", ""),
     ("site", "participant", "text", "Site code", "中心编号", ""),
-    ("sex", "participant", "text", "Sex (M/F)", "性别（M/F）", ""),
+    ("sex", "participant", "text", "", "", ""),  # labels and unit: scoring/participant.py
     ("birth_date", "participant", "date", "Date of birth", "出生日期", ""),
     ("day1_date", "participant", "date", "Day 1 (first infusion)", "第1天（首次输注）", ""),
-    (
-        "height_cm",
-        "visit",
-        "decimal",
-        "Height",
-        "身高",
-        "cm",
-    ),  # measured at a visit, else enrolment
-    ("weight_kg", "visit", "decimal", "Weight", "体重", "kg"),
+    ("height_cm", "visit", "decimal", "", "", ""),  # measured at a visit, else enrolment
+    ("weight_kg", "visit", "decimal", "", "", ""),
     ("visit", "key", "text", "Visit code", "访视编号", ""),
-    ("age", "visit", "decimal", "Age at visit", "访视时年龄", "years"),
+    ("age", "visit", "decimal", "", "", ""),
     ("visit_date", "visit", "date", "Visit date (actual)", "访视日期（实际）", ""),
     ("visit_status", "visit", "text", "Visit status", "访视状态", ""),
     ("visit_status_reason", "visit", "text", "Reason for visit status", "访视状态原因", ""),
@@ -287,6 +281,7 @@ def fixed_columns(instruments: Sequence[Instrument] = ()) -> list[Column]:
     for inst in instruments:
         for it in inst.items:
             declared.setdefault(it.name, (inst, it))
+    registry = {it.name: it for inst in INSTRUMENTS for it in inst.items}
     out: list[Column] = []
     for n, k, t, en, zh, u in _FIXED:
         per_p = k != "visit" and n != "visit"
@@ -305,6 +300,9 @@ def fixed_columns(instruments: Sequence[Instrument] = ()) -> list[Column]:
                 per_participant=per_p,
             )
             out += [col, _status_column(col)]
+        elif n in registry:  # not exported as an item: its labels still come from scoring/
+            it = registry[n]
+            out.append(Column(n, k, t, n, it.en, it.zh, unit=it.unit, per_participant=per_p))
         else:
             out.append(Column(n, k, t, n, en, zh, unit=u, per_participant=per_p))
     return out
