@@ -8,6 +8,7 @@ the ``score`` command and the benchmarks) with the same code path, so the two ca
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -230,14 +231,16 @@ def _typed_floats_checked(
     errors: dict[object, tuple[str, str, str]] = {}
     warnings: dict[object, tuple[str, str, str]] = {}
     flagged = np.flatnonzero(bad | soft)
-    if len(flagged):  # messages from the one definition of the rules
-        sub = _parse_values(item, pd.Series(v[flagged]))
-        rows = raw.index[flagged]
-        for pos, row in enumerate(rows):
-            if pos in sub.errors:
-                errors[row] = sub.errors[pos]
-            if pos in sub.warnings:
-                warnings[row] = sub.warnings[pos]
+    if len(flagged):  # messages from the one definition of the rules, once per distinct value
+        uniq, inverse = np.unique(v[flagged], return_inverse=True)
+        sub = _parse_values(item, pd.Series(uniq))
+        rows = raw.index[flagged].tolist()
+        for found, target in ((sub.errors, errors), (sub.warnings, warnings)):
+            if found:
+                for row, j in zip(rows, inverse.tolist(), strict=True):
+                    hit = found.get(j)
+                    if hit is not None:
+                        target[row] = hit
     v[bad] = np.nan
     status = pd.Series(
         pd.Categorical.from_codes(np.full(len(v), -1, dtype=np.int8), dtype=STATUS_CATEGORIES),
@@ -256,21 +259,35 @@ def _status_frame(cols: dict[str, pd.Series], index: pd.Index, none: set[str]) -
     next to nothing; ``status[item] == "UN"`` and ``.notna()`` work as on strings."""
     n = len(index)
     if n <= 64:  # one visit: a single object block is far cheaper than dozens of categoricals
-        return _frame_from_columns(
-            {k: v.astype(object).where(v.notna(), None) for k, v in cols.items()},
-            index,
-            none_columns=none,
-        )
+        names = list(cols)
+        block = np.full((n, len(names)), None, dtype=object)
+        for j, name in enumerate(names):
+            if name in none:
+                continue
+            for i, v in enumerate(cols[name].to_numpy(dtype=object).tolist()):
+                if v is not None and v is not pd.NA and not (isinstance(v, float) and v != v):
+                    block[i, j] = v
+        return pd.DataFrame(block, index=index, columns=names, copy=False)
     empty = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=STATUS_CATEGORIES)
     data = {}
     for name, col in cols.items():
         if name in none:
             data[name] = empty
         else:
-            obj = col.to_numpy(dtype=object)
-            obj = np.where(pd.isna(obj), None, obj)
-            data[name] = pd.Categorical(obj, dtype=STATUS_CATEGORIES)
+            data[name] = _status_categorical(col)
     return pd.DataFrame(data, index=index, copy=False) if data else pd.DataFrame(index=index)
+
+
+_STATUS_POS = {c: i for i, c in enumerate(STATUS_CATEGORIES.categories)}
+
+
+def _status_categorical(col: pd.Series) -> pd.Categorical:
+    """``col`` (code strings, None/NaN) as a STATUS_CATEGORIES categorical; unknown → NaN."""
+    if isinstance(col.dtype, pd.CategoricalDtype) and col.dtype == STATUS_CATEGORIES:
+        return col.array
+    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+    lut = np.array([_STATUS_POS.get(u, -1) for u in uniques.tolist()] + [-1], dtype=np.int8)
+    return pd.Categorical.from_codes(lut[codes], dtype=STATUS_CATEGORIES)
 
 
 def _small_factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -534,11 +551,7 @@ def _parse_censored(
 def limit_message(item: Item, which: str, shown: str) -> tuple[str, str, str]:
     """(rule, message_en, message_zh) for a value outside the item's hard ("impossible") or soft
     ("implausible") range; the message names the value, the range and its source."""
-    rng = item.hard if which == "hard" else item.soft
-    assert rng is not None
-    name, src = item.name, f" ({rng.source})" if rng.source else ""
-    ue, uz = _unit(item), _unit(item, "zh")
-    en_r, zh_r = rng.describe(), rng.describe("zh")
+    name, src, ue, uz, en_r, zh_r = _limit_parts(item, which)
     if which == "hard":
         return (
             "hard",
@@ -551,6 +564,14 @@ def limit_message(item: Item, which: str, shown: str) -> tuple[str, str, str]:
         "confirm with a reason or correct it",
         f"{name}：{shown}{uz} 不太可能（预期 {zh_r}{uz}{src}）；请注明理由确认或更正",
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _limit_parts(item: Item, which: str) -> tuple[str, str, str, str, str, str]:
+    rng = item.hard if which == "hard" else item.soft
+    assert rng is not None
+    src = f" ({rng.source})" if rng.source else ""
+    return item.name, src, _unit(item), _unit(item, "zh"), rng.describe(), rng.describe("zh")
 
 
 def _unit(item: Item, lang: str = "en") -> str:
@@ -644,7 +665,7 @@ def evaluate(
                         flag_rows.append((row, item.name, v, level, rule, en, zh))
                 st = parsed.status
                 if status is not None and item.name in status.columns:
-                    st = st.where(st.notna(), status[item.name])
+                    st = _merge_status(st, status[item.name], parsed.any_status, index)
                 elif not parsed.any_status:
                     no_status.add(item.name)
                 value_cols[item.name] = parsed.values
@@ -693,11 +714,34 @@ def evaluate(
     if len(flags):
         order = pd.Series(np.arange(len(index)), index=index)
         if index.is_unique:
-            pos = index.get_indexer(pd.Index(flags["row"]))
+            pos = _positions(index, flags["row"].to_numpy())
         else:
             pos = flags["row"].map(order.groupby(level=0).first()).to_numpy()
         flags = flags.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
     return Evaluation(values, status_frame, scores, flags, chosen)
+
+
+def _positions(index: pd.Index, labels) -> np.ndarray:
+    """Positions of row ``labels`` in a unique ``index`` (arithmetic for a RangeIndex)."""
+    if isinstance(index, pd.RangeIndex) and index.step == 1:
+        lab = np.asarray(labels)
+        if lab.dtype.kind in "iu":
+            return lab.astype(np.intp) - index.start
+    return index.get_indexer(pd.Index(labels))
+
+
+def _merge_status(
+    parsed: pd.Series, given: pd.Series | pd.DataFrame, parsed_any: bool, index: pd.Index
+) -> pd.Series:
+    """Missing-data codes: the one typed in the cell, else the one the store gave."""
+    if isinstance(given, pd.DataFrame):  # duplicated header: first one wins
+        given = given.iloc[:, 0]
+    if not given.index.equals(index):
+        given = given.reindex(index)
+    if not parsed_any:
+        return given
+    a = parsed.to_numpy(dtype=object)
+    return pd.Series(np.where(pd.isna(a), given.to_numpy(dtype=object), a), index=index)
 
 
 def _cells(col: pd.Series, rows: list) -> list[str]:
@@ -706,7 +750,7 @@ def _cells(col: pd.Series, rows: list) -> list[str]:
         return []
     if col.index.is_unique:
         arr = col.to_numpy(dtype=object)
-        return [_display(arr[p]) for p in col.index.get_indexer(rows)]
+        return [_display(arr[p]) for p in _positions(col.index, rows).tolist()]
     return [_display(col[r]) for r in rows]
 
 
@@ -771,9 +815,20 @@ def _per_row_text(obj: object, index: pd.Index, mask: np.ndarray) -> np.ndarray 
     return str(obj)
 
 
+def _bool_mask(test: object, n: int) -> np.ndarray:
+    """A rule's test result (Series, array or scalar; NA = not flagged) as a bool array."""
+    arr = test.to_numpy() if isinstance(test, pd.Series) else np.asarray(test)
+    if arr.ndim == 0:
+        return np.full(n, bool(arr) if not pd.isna(arr.item()) else False)
+    if arr.dtype == bool:
+        return arr
+    if arr.dtype.kind == "f":
+        return np.nan_to_num(arr, nan=0.0).astype(bool)
+    return np.array([bool(x) if not pd.isna(x) else False for x in arr.tolist()], dtype=bool)
+
+
 def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> pd.DataFrame | None:
-    mask = rule.test(work, settings)
-    mask = pd.Series(mask, index=work.index).fillna(False).astype(bool).to_numpy()
+    mask = _bool_mask(rule.test(work, settings), len(work))
     if not mask.any():
         return None
     limit = rule.limit(work, settings) if callable(rule.limit) else rule.limit
