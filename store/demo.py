@@ -270,8 +270,9 @@ def create_demo(
     creates the accounts and sites, the assessor enters participants and visits, the
     investigator signs the complete visits of ``sign_site`` and the data manager locks that
     site's baseline visits. Refuses a database that already holds users. ``participants``
-    keeps only the first N of the plan (a quick database for smoke tests and screenshots; only
-    the full 30 follow the trial's flow).
+    keeps only the first N (1–30) of the plan, a quick database for smoke tests and screenshots:
+    the same people with the same answers as in the full demo (answers are drawn per
+    participant), but only the full 30 follow the trial's flow.
     """
     from store.api import Store
     from store.errors import StoreError
@@ -279,7 +280,11 @@ def create_demo(
     say = progress or (lambda _msg: None)
     plan = plan_demo(seed)
     if participants is not None:
-        plan = DemoPlan(plan.seed, plan.protocol, plan.participants[: max(1, participants)])
+        if not 1 <= participants <= len(plan.participants):
+            raise ValueError(
+                f"demo participants: {participants} is outside 1–{len(plan.participants)}"
+            )
+        plan = DemoPlan(plan.seed, plan.protocol, plan.participants[:participants])
     say(f"drawing answers for {len(plan.participants)} participants × 6 visits …")
     answers = generate_answers(plan)
     store = Store.open(target, create=True)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -38,6 +39,7 @@ from scoring.model import Instrument, Item, ItemType, Level, ScoringSettings
 RHO = 0.65  # correlation of every directed item with the latent health value
 TRIAL_CV = 0.04  # trial-to-trial coefficient of variation of repeated timed/strength trials
 MAX_ATTEMPTS = 60  # rounds for errors and acceptance tests
+RESCREEN_AFTER = 3  # acceptance refusals in a row before the participant is "re-screened"
 CODED_SHIFT = 0.8  # coded answers lean to the healthy end: most older adults report "no" or
 # "slight" problems on most items (EQ-5D-5L China norms, Luo 2017; PSQI median 6–7 in older adults)
 WARNING_ROUNDS = 6  # rounds for warnings; after that a warning is kept and confirmed
@@ -549,6 +551,24 @@ class AnswerGenerator:
         frame = pd.DataFrame(rows, dtype=object)
         return evaluate(frame, self.settings, self.pool)
 
+    def _forget(self, participant: str) -> None:
+        """Drop a participant's persistent traits: the next draw is another person."""
+        for k in [k for k in self._traits if k[0] == participant]:
+            del self._traits[k]
+
+    @staticmethod
+    def _streams(
+        requests: Sequence[VisitRequest], rng: np.random.Generator
+    ) -> dict[str, np.random.Generator]:
+        """One random stream per participant, keyed by its code: a participant's answers depend
+        on the seed and on that participant only, not on who else is generated (the first N
+        participants of the demo are the same people whatever N is)."""
+        base = int(rng.integers(0, 2**63))
+        return {
+            r.participant: np.random.default_rng([base, zlib.crc32(r.participant.encode())])
+            for r in requests
+        }
+
     def generate(
         self,
         requests: Sequence[VisitRequest],
@@ -558,9 +578,21 @@ class AnswerGenerator:
         """Draw every requested visit so that the store accepts it: no error flag; warnings are
         redrawn (the owning instrument of that visit only) up to ``WARNING_ROUNDS`` times, then
         kept with a confirmation reason (a few confirmed warnings are realistic). Requests must
-        be in participant and visit order."""
-        answers = [self.draw(r, rng) for r in requests]
+        be in participant and visit order.
+
+        An acceptance test (e.g. Fried 1–4 at baseline) is about the person, not about one
+        draw: a participant's persistent traits (see ``_trait``) and latent health fix most of
+        what it looks at, so redrawing the visit noise alone rarely changes a refusal. After
+        ``RESCREEN_AFTER`` refusals in a row the participant is re-screened, as the trial's
+        screening replaced ineligible candidates: new traits, all of that participant's visits
+        drawn again (the plan's sex, age, body size and health are kept)."""
+        streams = self._streams(requests, rng)
+        rows_of: dict[str, list[int]] = {}
+        for k, req in enumerate(requests):
+            rows_of.setdefault(req.participant, []).append(k)
+        answers = [self.draw(r, streams[r.participant]) for r in requests]
         attempts = [1] * len(requests)
+        refused = [0] * len(requests)
         ev = self._evaluate(requests, answers)
         for _round in range(MAX_ATTEMPTS):
             flags = ev.flags
@@ -572,13 +604,27 @@ class AnswerGenerator:
                 owner = self._owner_of(variable)
                 keys = {owner} if owner else set(requests[row].instruments)
                 redraw.setdefault(int(row), set()).update(keys)
+            rescreen: list[str] = []
             for k, req in enumerate(requests):
-                if req.accept is not None and not req.accept(ev.scores.iloc[k]):
-                    redraw.setdefault(k, set()).update(req.instruments)
+                if req.accept is None or req.accept(ev.scores.iloc[k]):
+                    refused[k] = 0
+                    continue
+                refused[k] += 1
+                if refused[k] % RESCREEN_AFTER == 0:
+                    rescreen.append(req.participant)
+                redraw.setdefault(k, set()).update(req.instruments)
+            for participant in dict.fromkeys(rescreen):
+                self._forget(participant)
+                for k in rows_of[participant]:
+                    redraw[k] = set(requests[k].instruments)
+                    attempts[k] = 0  # a new person: warnings get their rounds again
             if not redraw:
                 break
-            for k, keys in redraw.items():
-                answers[k] = self.draw(requests[k], rng, only=keys, into=answers[k])
+            for k in sorted(redraw):
+                req = requests[k]
+                answers[k] = self.draw(
+                    req, streams[req.participant], only=redraw[k], into=answers[k]
+                )
                 attempts[k] += 1
             ev = self._evaluate(requests, answers)
         out = []
@@ -586,10 +632,14 @@ class AnswerGenerator:
             flags = ev.flags[ev.flags["row"] == k]
             errors = flags[flags["level"] == Level.ERROR.value]
             if not errors.empty or (req.accept is not None and not req.accept(ev.scores.iloc[k])):
-                first = errors.iloc[0]["message_en"] if not errors.empty else "acceptance test"
+                first = (
+                    errors.iloc[0]["message_en"]
+                    if not errors.empty
+                    else f"acceptance test refused: {(req.accept.__doc__ or '').strip()}"
+                )
                 raise RuntimeError(
                     f"demo generator: {req.participant} {req.visit}: no valid visit after "
-                    f"{MAX_ATTEMPTS} draws: {first}"
+                    f"{MAX_ATTEMPTS} rounds: {first}"
                 )
             warned = flags[flags["level"] == Level.WARNING.value]["variable"]
             confirmations = {v: confirm_reason for v in warned}
