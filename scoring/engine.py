@@ -693,7 +693,7 @@ def evaluate(
         work = pd.concat([work, part], axis=1)
     scores = pd.concat(score_parts, axis=1) if score_parts else pd.DataFrame(index=index)
 
-    chunks: list[pd.DataFrame | None] = [_tuples_frame(flag_rows)]
+    chunks: list[FlagChunk | None] = [_tuples_chunk(flag_rows)]
     for inst in chosen:
         for rule in inst.rules:
             chunks.append(_apply_rule(rule, work, settings))
@@ -705,19 +705,7 @@ def evaluate(
             for change in inst.change_rules:
                 chunks.append(_apply_change(change, work, participant))
 
-    parts = [c for c in chunks if c is not None and len(c)]
-    flags = (
-        pd.concat(parts, ignore_index=True)
-        if len(parts) > 1
-        else (parts[0] if parts else chunks[0]).astype(object)
-    )
-    if len(flags):
-        order = pd.Series(np.arange(len(index)), index=index)
-        if index.is_unique:
-            pos = _positions(index, flags["row"].to_numpy())
-        else:
-            pos = flags["row"].map(order.groupby(level=0).first()).to_numpy()
-        flags = flags.iloc[np.argsort(pos, kind="stable")].reset_index(drop=True)
+    flags = _flags_frame([c for c in chunks if c is not None and len(c[0])], index)
     return Evaluation(values, status_frame, scores, flags, chosen)
 
 
@@ -754,33 +742,46 @@ def _cells(col: pd.Series, rows: list) -> list[str]:
     return [_display(col[r]) for r in rows]
 
 
-def _tuples_frame(rows: list[tuple]) -> pd.DataFrame:
-    """FLAG_COLUMNS frame from row tuples, built column-wise (no per-cell type inference)."""
+FlagChunk = tuple[np.ndarray, ...]  # one array per FLAG_COLUMNS entry, same length
+
+
+def _tuples_chunk(rows: list[tuple]) -> FlagChunk | None:
+    """A flag chunk from row tuples, built column-wise (no per-cell type inference)."""
     if not rows:
-        return pd.DataFrame(columns=list(FLAG_COLUMNS))
+        return None
     cols = list(zip(*rows, strict=True))
-    data = {name: np.array(c, dtype=object) for name, c in zip(FLAG_COLUMNS, cols, strict=True)}
-    data["row"] = pd.Index(cols[0]).to_numpy()
-    return pd.DataFrame(data, columns=list(FLAG_COLUMNS))
+    out = [np.array(c, dtype=object) for c in cols]
+    out[0] = pd.Index(cols[0]).to_numpy()
+    return tuple(out)
 
 
 def _flag_chunk(
     rows: np.ndarray, variable: str, values: np.ndarray, level: str, rule: str,
     en: np.ndarray, zh: np.ndarray,
-) -> pd.DataFrame:  # fmt: skip
+) -> FlagChunk:  # fmt: skip
     n = len(rows)
-    return pd.DataFrame(
-        {
-            "row": rows,
-            "variable": np.full(n, variable, dtype=object),
-            "value": values,
-            "level": np.full(n, level, dtype=object),
-            "rule": np.full(n, rule, dtype=object),
-            "message_en": en,
-            "message_zh": zh,
-        },
-        columns=list(FLAG_COLUMNS),
-    )
+    full = np.full(n, None, dtype=object)
+    var, lev, rid = full.copy(), full.copy(), full
+    var[:], lev[:], rid[:] = variable, level, rule
+    return (rows, var, values, lev, rid, en, zh)
+
+
+def _flags_frame(chunks: list[FlagChunk], index: pd.Index) -> pd.DataFrame:
+    """The flag table (FLAG_COLUMNS) of all chunks, in row order (stable within a row)."""
+    if not chunks:
+        return pd.DataFrame(columns=list(FLAG_COLUMNS)).astype(object)
+    cols = [
+        np.concatenate([c[j] for c in chunks]) if len(chunks) > 1 else chunks[0][j]
+        for j in range(len(FLAG_COLUMNS))
+    ]
+    if index.is_unique:
+        pos = _positions(index, cols[0])
+    else:
+        order = pd.Series(np.arange(len(index)), index=index)
+        pos = pd.Series(cols[0]).map(order.groupby(level=0).first()).to_numpy()
+    sort = np.argsort(pos, kind="stable")
+    data = {name: col[sort] for name, col in zip(FLAG_COLUMNS, cols, strict=True)}
+    return pd.DataFrame(data, columns=list(FLAG_COLUMNS), copy=False)
 
 
 _SENTINEL_RE = re.compile("\x00(\\w+)\x00")
@@ -827,7 +828,7 @@ def _bool_mask(test: object, n: int) -> np.ndarray:
     return np.array([bool(x) if not pd.isna(x) else False for x in arr.tolist()], dtype=bool)
 
 
-def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> pd.DataFrame | None:
+def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> FlagChunk | None:
     mask = _bool_mask(rule.test(work, settings), len(work))
     if not mask.any():
         return None
@@ -898,7 +899,7 @@ def _fmt_values(arr: np.ndarray) -> np.ndarray:
 
 def _apply_change(
     change: ChangeRule, work: pd.DataFrame, participant: pd.Series
-) -> pd.DataFrame | None:
+) -> FlagChunk | None:
     if change.variable not in work.columns:
         return None
     cur = work[change.variable].astype("float64")
