@@ -85,8 +85,8 @@ def _display(v: object) -> str:
 
 @dataclass(slots=True)
 class ParsedColumn:
-    values: pd.Series  # float64 (object for TEXT)
-    status: pd.Series  # object: MissingCode value or None
+    values: pd.Series  # float64 (object for TEXT); a bare array inside ``evaluate``
+    status: pd.Series  # object: MissingCode value or None; a bare array inside ``evaluate``
     errors: dict[object, tuple[str, str, str]]  # row → (rule, message_en, message_zh)
     warnings: dict[object, tuple[str, str, str]]
     any_status: bool = True  # False when no row carries a missing-data code (a cheap hint)
@@ -98,7 +98,17 @@ _CACHE_MAX_PER_ITEM = 20_000
 
 
 def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
-    """Type-check one column against its item definition.
+    """Type-check one column against its item definition (see ``_parse_column``)."""
+    parsed = _parse_column(item, raw)
+    if isinstance(parsed.values, np.ndarray):
+        parsed.values = pd.Series(parsed.values, index=raw.index)
+    if isinstance(parsed.status, np.ndarray):
+        parsed.status = pd.Series(parsed.status, index=raw.index, dtype=object)
+    return parsed
+
+
+def _parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
+    """Type-check one column against its item definition; values/status may be bare arrays.
 
     Blank → absent. A missing-data token (ND, RF, UN, NA, UK) → status, if the item allows it.
     Anything that is not a valid value → error and absent for scoring.
@@ -151,11 +161,8 @@ def parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
     u_values = np.array([r[0] for r in results] + [absent], dtype=object)
     u_status = np.array([r[1] for r in results] + [None], dtype=object)
     vals = u_values[codes]  # code -1 (blank) picks the trailing 'absent'
-    if text_like:
-        values = pd.Series(vals, index=index, dtype=object)
-    else:
-        values = pd.Series(vals.astype("float64"), index=index)
-    status = pd.Series(u_status[codes], index=index, dtype=object)
+    values = vals if text_like else vals.astype("float64")
+    status = u_status[codes]
     errors: dict[object, tuple[str, str, str]] = {}
     warnings: dict[object, tuple[str, str, str]] = {}
     err_u = [j for j, r in enumerate(results) if r[2] is not None]
@@ -184,18 +191,24 @@ def _frame_from_columns(
     if floats:
         block = np.empty((len(index), len(floats)), dtype=np.float64)
         for j, c in enumerate(floats):
-            block[:, j] = cols[c].to_numpy()
+            block[:, j] = _array(cols[c])
         parts.append(pd.DataFrame(block, index=index, columns=floats, copy=False))
     if objects:
         block = np.full((len(index), len(objects)), None, dtype=object)
         for j, c in enumerate(objects):
             if not none_columns or c not in none_columns:
-                block[:, j] = cols[c].to_numpy(dtype=object)
+                block[:, j] = _array(cols[c], object)
         parts.append(pd.DataFrame(block, index=index, columns=objects, copy=False))
     if not parts:
         return pd.DataFrame(index=index)
     frame = parts[0] if len(parts) == 1 else pd.concat(parts, axis=1)
     return frame[names] if len(parts) > 1 else frame
+
+
+def _array(col: pd.Series | np.ndarray, dtype: object = None) -> np.ndarray:
+    if isinstance(col, np.ndarray):
+        return col if dtype is None else col.astype(dtype, copy=False)
+    return col.to_numpy() if dtype is None else col.to_numpy(dtype=dtype)
 
 
 _FAST_TYPES = (ItemType.CODED, ItemType.INTEGER, ItemType.DECIMAL, ItemType.CLOCK)
@@ -264,7 +277,7 @@ def _status_frame(cols: dict[str, pd.Series], index: pd.Index, none: set[str]) -
         for j, name in enumerate(names):
             if name in none:
                 continue
-            for i, v in enumerate(cols[name].to_numpy(dtype=object).tolist()):
+            for i, v in enumerate(_array(cols[name], object).tolist()):
                 if v is not None and v is not pd.NA and not (isinstance(v, float) and v != v):
                     block[i, j] = v
         return pd.DataFrame(block, index=index, columns=names, copy=False)
@@ -281,11 +294,11 @@ def _status_frame(cols: dict[str, pd.Series], index: pd.Index, none: set[str]) -
 _STATUS_POS = {c: i for i, c in enumerate(STATUS_CATEGORIES.categories)}
 
 
-def _status_categorical(col: pd.Series) -> pd.Categorical:
+def _status_categorical(col: pd.Series | np.ndarray) -> pd.Categorical:
     """``col`` (code strings, None/NaN) as a STATUS_CATEGORIES categorical; unknown → NaN."""
-    if isinstance(col.dtype, pd.CategoricalDtype) and col.dtype == STATUS_CATEGORIES:
+    if isinstance(col, pd.Series) and col.dtype == STATUS_CATEGORIES:
         return col.array
-    codes, uniques = pd.factorize(col.to_numpy(dtype=object), use_na_sentinel=True)
+    codes, uniques = pd.factorize(_array(col, object), use_na_sentinel=True)
     lut = np.array([_STATUS_POS.get(u, -1) for u in uniques.tolist()] + [-1], dtype=np.int8)
     return pd.Categorical.from_codes(lut[codes], dtype=STATUS_CATEGORIES)
 
@@ -658,7 +671,7 @@ def evaluate(
                 col = raw[item.name]
                 if isinstance(col, pd.DataFrame):  # duplicated header: first one wins
                     col = col.iloc[:, 0]
-                parsed = parse_column(item, col)
+                parsed = _parse_column(item, col)
                 for level, found in (("error", parsed.errors), ("warning", parsed.warnings)):
                     shown = _cells(col, list(found))
                     for (row, (rule, en, zh)), v in zip(found.items(), shown, strict=True):
@@ -671,11 +684,11 @@ def evaluate(
                 value_cols[item.name] = parsed.values
                 status_cols[item.name] = st
             else:
-                empty = np.nan if item.is_numeric else None
-                value_cols[item.name] = pd.Series(
-                    empty, index=index, dtype="float64" if item.is_numeric else object
+                n = len(index)
+                value_cols[item.name] = (
+                    np.full(n, np.nan) if item.is_numeric else np.full(n, None, dtype=object)
                 )
-                st = pd.Series([None] * len(index), index=index, dtype=object)
+                st = np.full(n, None, dtype=object)
                 if status is not None and item.name in status.columns:
                     st = status[item.name].astype(object)
                 else:
@@ -686,12 +699,19 @@ def evaluate(
     status_frame = _status_frame(status_cols, index, no_status)
     work = values
     score_parts: list[pd.DataFrame] = []
+    joined = 0  # score_parts already in ``work``
     for inst in chosen:
+        if inst.requires and joined < len(score_parts):  # it reads earlier instruments' scores
+            work = pd.concat([work, *score_parts[joined:]], axis=1)
+            joined = len(score_parts)
         part = inst.scorer(work, status_frame, settings)
-        part = part.reindex(columns=list(inst.score_names))
+        names = list(inst.score_names)
+        if list(part.columns) != names:
+            part = part.reindex(columns=names)
         score_parts.append(part)
-        work = pd.concat([work, part], axis=1)
     scores = pd.concat(score_parts, axis=1) if score_parts else pd.DataFrame(index=index)
+    if score_parts:
+        work = pd.concat([values, scores], axis=1)
 
     chunks: list[FlagChunk | None] = [_tuples_chunk(flag_rows)]
     for inst in chosen:
@@ -728,7 +748,7 @@ def _merge_status(
         given = given.reindex(index)
     if not parsed_any:
         return given
-    a = parsed.to_numpy(dtype=object)
+    a = _array(parsed, object)
     return pd.Series(np.where(pd.isna(a), given.to_numpy(dtype=object), a), index=index)
 
 
