@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from scoring.engine import split_censored
+from scoring.engine import split_censored_arrays
 from scoring.model import (
     QUESTIONNAIRE_MISSING,
     Instrument,
@@ -80,10 +80,10 @@ def score_cytokines(
     """Split each result into number / censoring / limit; absent results stay empty."""
     parts = {}
     for name, *_ in ANALYTES:
-        split = split_censored(values[name].astype(object).where(values[name].notna(), ""))
-        parts[f"{name}_num"] = split["num"]
-        parts[f"{name}_censor"] = split["censor"]
-        parts[f"{name}_limit"] = split["limit"]
+        num, censor, limit = split_censored_arrays(values[name].to_numpy(dtype=object))
+        parts[f"{name}_num"] = num
+        parts[f"{name}_censor"] = censor
+        parts[f"{name}_limit"] = limit
     return pd.DataFrame(parts, index=values.index)
 
 

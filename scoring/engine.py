@@ -481,22 +481,31 @@ def split_censored(text: pd.Series) -> pd.DataFrame:
     result), ``censor`` ('' measured, '<LLOQ', '>ULOQ'; None when not a result) and ``limit`` (the
     number after < or >, NaN when not given). Censored results are never given a number
     (ICH M10; CDISC LBSTRESN empty, physical.md §8). Each distinct text is parsed once."""
-    codes, uniques = pd.factorize(text.astype(object), use_na_sentinel=True)
-    once = _split_censored_each(pd.Series(np.append(np.asarray(uniques, dtype=object), None)))
-    return once.iloc[codes].set_axis(text.index)  # code -1 (blank) picks the trailing None
+    num, censor, limit = split_censored_arrays(text.to_numpy(dtype=object))
+    return pd.DataFrame({"num": num, "censor": censor, "limit": limit}, index=text.index)
+
+
+def split_censored_arrays(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``split_censored`` on an object array: (num, censor, limit) arrays."""
+    if len(cells) <= 64:
+        codes, uniques = _small_factorize(cells)
+    else:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    num, censor, limit = _split_censored_each([*uniques, None])
+    return num[codes], censor[codes], limit[codes]  # code -1 (blank) picks the trailing None
 
 
 _CENSORED_MATCH = re.compile(_CENSORED_RE, re.IGNORECASE).match
 _DECIMAL_MATCH = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$").match
 
 
-def _split_censored_each(text: pd.Series) -> pd.DataFrame:
+def _split_censored_each(texts: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The split for (few, distinct) texts: plain Python per value, no per-call pandas cost."""
-    n = len(text)
+    n = len(texts)
     num = np.full(n, np.nan)
     limit = np.full(n, np.nan)
     censor = np.full(n, None, dtype=object)
-    for i, v in enumerate(text.tolist()):
+    for i, v in enumerate(texts):
         if v is None or v is pd.NA or (isinstance(v, float) and v != v):
             continue
         t = str(v).strip()
@@ -512,7 +521,7 @@ def _split_censored_each(text: pd.Series) -> pd.DataFrame:
             if np.isfinite(x):
                 num[i] = x
                 censor[i] = ""
-    return pd.DataFrame({"num": num, "censor": censor, "limit": limit}, index=text.index)
+    return num, censor, limit
 
 
 def _parse_censored(
@@ -917,21 +926,41 @@ def _fmt_values(arr: np.ndarray) -> np.ndarray:
     return out
 
 
+def previous_available(cur: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Per row, the last non-missing value of ``cur`` in an earlier row of the same group (the
+    participant's last *available* earlier visit); NaN when there is none or the group is -1."""
+    n = len(cur)
+    if n == 0:
+        return np.full(0, np.nan)
+    order = np.argsort(groups, kind="stable")  # rows of one participant together, in row order
+    g, c = groups[order], cur[order]
+    valid_at = np.where(~np.isnan(c), np.arange(n), -1)
+    last = np.maximum.accumulate(np.concatenate(([-1], valid_at[:-1])))  # last valid before k
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    group_start = np.repeat(starts, np.diff(np.r_[starts, n]))
+    ok = (last >= group_start) & (g >= 0)
+    out = np.empty(n)
+    out[order] = np.where(ok, c[np.maximum(last, 0)], np.nan)
+    return out
+
+
 def _apply_change(
     change: ChangeRule, work: pd.DataFrame, participant: pd.Series
 ) -> FlagChunk | None:
     if change.variable not in work.columns:
         return None
-    cur = work[change.variable].astype("float64")
-    prev = cur.groupby(participant.to_numpy(), sort=False).shift(1)
-    prev = prev.groupby(participant.to_numpy(), sort=False).ffill()  # last *available* value
-    diff = (cur - prev).abs()
-    mask = pd.Series(False, index=work.index)
-    if change.relative is not None:
-        mask |= (diff > change.relative * prev.abs()) & (prev.abs() > 0)
-    if change.absolute is not None:
-        mask |= diff > change.absolute
-    mask = (mask & cur.notna() & prev.notna()).to_numpy()
+    cur = work[change.variable].to_numpy(dtype="float64")
+    cells = participant.to_numpy(dtype=object)
+    groups = _small_factorize(cells)[0] if len(cells) <= 64 else pd.factorize(cells)[0]
+    prev = previous_available(cur, groups)
+    with np.errstate(invalid="ignore"):
+        diff = np.abs(cur - prev)
+        mask = np.zeros(len(cur), dtype=bool)
+        if change.relative is not None:
+            mask |= (diff > change.relative * np.abs(prev)) & (np.abs(prev) > 0)
+        if change.absolute is not None:
+            mask |= diff > change.absolute
+    mask &= ~np.isnan(cur) & ~np.isnan(prev)
     if not mask.any():
         return None
     limits = []
@@ -940,8 +969,8 @@ def _apply_change(
     if change.absolute is not None:
         limits.append(f"±{change.absolute:g}")
     n = int(mask.sum())
-    v = _fmt_values(cur.to_numpy()[mask])
-    p = _fmt_values(prev.to_numpy()[mask])
+    v = _fmt_values(cur[mask])
+    p = _fmt_values(prev[mask])
     var, src = change.variable, change.source
     const_en = {"lim": " or ".join(limits), "src": src, "var": var}
     const_zh = {"lim": " 或 ".join(limits), "src": src, "var": var}

@@ -12,8 +12,11 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from scoring.engine import evaluate, evaluate_visit, parse_column
+from scoring.engine import evaluate, evaluate_visit, parse_column, previous_available
 from scoring.model import (
     ChangeRule,
     Choice,
@@ -137,6 +140,25 @@ def test_change_rule_uses_last_available_previous_value_per_participant() -> Non
     ev = evaluate(raw, instruments=[INST])
     change = ev.flags[ev.flags["rule"] == "change.t_num"]
     assert change["row"].tolist() == [2]  # A: 10 → 16 (+60 %); B: 10 → 14 (+40 %) is fine
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["A", "B", "C", None]), st.one_of(st.none(), st.floats(0, 50))),
+        max_size=40,
+    )
+)
+def test_previous_available_is_the_groupwise_shift_then_ffill(rows) -> None:
+    """``previous_available`` against pandas' own definition: per participant (rows in visit
+    order), shift by one visit, then carry the last available value forward; no participant → no
+    previous value."""
+    who = pd.Series([r[0] for r in rows], dtype=object)
+    cur = pd.Series([np.nan if r[1] is None else r[1] for r in rows], dtype="float64")
+    expected = cur.groupby(who, sort=False).shift(1).groupby(who, sort=False).ffill()
+    groups = pd.factorize(who.to_numpy(dtype=object))[0]
+    got = previous_available(cur.to_numpy(), groups)
+    np.testing.assert_array_equal(got, expected.to_numpy(dtype="float64"))
 
 
 def test_one_visit_path_equals_batch_path() -> None:
