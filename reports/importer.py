@@ -21,8 +21,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,10 +44,33 @@ VISIT_STATUSES = ("planned", "in_progress", "complete", "missed", "not_done")
 _NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
 MEASURED_AT_VISIT = ("height_cm", "weight_kg")  # attribute at enrolment, answer at a visit
 PARTICIPANT_FIELDS = ("site", "sex", "birth_date", "day1_date", "height_cm", "weight_kg")
+# export columns derived from the data (the store and the engine compute them again)
+DERIVED_COLUMNS = (
+    "age",
+    "visit_target_date",
+    "visit_window_start",
+    "visit_window_end",
+    "visit_days_from_target",
+    "visit_out_of_window",
+)
+# the store API actions an import performs (store/roles.py): who may import
+STORE_ACTIONS = ("add_participant", "save_answers", "set_visit_status")
+READ_STEP = 2000  # rows read between two progress reports
+
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``; it may raise to stop the work (a write then rolls back)."""
+
+
+def _no_progress(done: int, total: int) -> None:
+    return None
 
 
 class ImportFileError(Exception):
-    """The file cannot be read as a table at all (one clear line)."""
+    """The file cannot be read as a table at all (one clear line, in English and Chinese)."""
+
+    def __init__(self, message: str, message_zh: str = "") -> None:
+        super().__init__(message)
+        self.message_zh = message_zh or message
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +80,11 @@ class Problem:
     level: str  # "error" | "warning"
     message: str
     rule: str = ""
+    message_zh: str = ""
+
+    def text(self, lang: str = "en") -> str:
+        """The message in ``lang`` ("en" or "zh…"); English when no Chinese is known."""
+        return self.message_zh if lang.startswith("zh") and self.message_zh else self.message
 
     def __str__(self) -> str:
         where = []
@@ -109,6 +136,7 @@ class ImportPlan:
     problems: list[Problem]
     new_participants: list[NewParticipant]
     visits: list[VisitWrite]
+    ignored_columns: list[str] = field(default_factory=list)  # derived: recomputed, not read
 
     @property
     def errors(self) -> list[Problem]:
@@ -156,66 +184,101 @@ def file_sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_table(path: Path) -> tuple[pd.DataFrame, bytes]:
+def read_table(path: Path, progress: Progress | None = None) -> tuple[pd.DataFrame, bytes]:
     """The file's cells (objects; CSV cells as text) and its bytes; ``ImportFileError`` when the
-    file is not a readable xlsx/CSV table."""
+    file is not a readable xlsx/CSV table. ``progress(rows read, 0)`` is called while reading."""
+    report = progress or _no_progress
     name = path.name
     if not path.exists():
-        raise ImportFileError(f"{name}: no such file")
+        raise ImportFileError(f"{name}: no such file", f"{name}：文件不存在")
     if path.is_dir():
-        raise ImportFileError(f"{name}: is a directory, not an .xlsx or .csv file")
+        raise ImportFileError(
+            f"{name}: is a directory, not an .xlsx or .csv file",
+            f"{name}：是文件夹，不是 .xlsx 或 .csv 文件",
+        )
     size = path.stat().st_size
     if size == 0:
-        raise ImportFileError(f"{name}: the file is empty")
+        raise ImportFileError(f"{name}: the file is empty", f"{name}：文件为空")
     if size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // 2**20
         raise ImportFileError(
-            f"{name}: {size / 1e6:.0f} MB is larger than the {MAX_FILE_BYTES // 2**20} MB limit"
+            f"{name}: {size / 1e6:.0f} MB is larger than the {limit} MB limit",
+            f"{name}：{size / 1e6:.0f} MB 超过 {limit} MB 的上限",
         )
     data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(name, data), data
+        return _read_xlsx(name, data, report), data
     if suffix == ".csv":
-        return _read_csv(name, data), data
-    raise ImportFileError(f"{name}: unsupported file type '{suffix}' (use .xlsx or .csv)")
+        return _read_csv(name, data, report), data
+    raise ImportFileError(
+        f"{name}: unsupported file type '{suffix}' (use .xlsx or .csv)",
+        f"{name}：不支持的文件类型“{suffix}”（请使用 .xlsx 或 .csv）",
+    )
 
 
-def _read_xlsx(name: str, data: bytes) -> pd.DataFrame:
+def _damaged(name: str, exc: BaseException) -> ImportFileError:
+    return ImportFileError(
+        f"{name}: damaged or truncated xlsx workbook ({exc})",
+        f"{name}：xlsx 工作簿已损坏或不完整（{exc}）",
+    )
+
+
+def _unreadable(name: str, exc: BaseException) -> ImportFileError:
+    return ImportFileError(
+        f"{name}: not a readable xlsx workbook ({type(exc).__name__})",
+        f"{name}：无法读取的 xlsx 工作簿（{type(exc).__name__}）",
+    )
+
+
+def _read_xlsx(name: str, data: bytes, report: Progress = _no_progress) -> pd.DataFrame:
     import openpyxl
 
     if not data.startswith(b"PK\x03\x04"):
-        raise ImportFileError(f"{name}: not an xlsx workbook (no zip signature)")
+        raise ImportFileError(
+            f"{name}: not an xlsx workbook (no zip signature)",
+            f"{name}：不是 xlsx 工作簿（没有 zip 文件签名）",
+        )
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, EOFError) as exc:
-        raise ImportFileError(f"{name}: damaged or truncated xlsx workbook ({exc})") from None
+        raise _damaged(name, exc) from None
     except Exception as exc:  # any reader failure is bad input, never a crash
-        raise ImportFileError(f"{name}: not a readable xlsx workbook ({type(exc).__name__})") from (
-            None
-        )
+        raise _unreadable(name, exc) from None
+    rows: list[list] = []
     try:
-        ws = wb["data"] if "data" in wb.sheetnames else wb.worksheets[0]
-        rows = []
-        for r in ws.iter_rows(values_only=False):
-            rows.append([_xlsx_cell(c) for c in r])
-    except (zipfile.BadZipFile, EOFError, KeyError, OSError) as exc:
-        raise ImportFileError(f"{name}: damaged or truncated xlsx workbook ({exc})") from None
-    except Exception as exc:
-        raise ImportFileError(f"{name}: not a readable xlsx workbook ({type(exc).__name__})") from (
-            None
-        )
+        lines = _xlsx_rows(wb)
+        while True:
+            # the reader's failures are bad input; the callback's (cancel) are passed on
+            try:
+                row = next(lines, None)
+            except (zipfile.BadZipFile, EOFError, KeyError, OSError) as exc:
+                raise _damaged(name, exc) from None
+            except Exception as exc:
+                raise _unreadable(name, exc) from None
+            if row is None:
+                break
+            rows.append(row)
+            if len(rows) % READ_STEP == 0:
+                report(len(rows), 0)
     finally:
         wb.close()
     while rows and all(is_blank(v) for v in rows[-1]):
         rows.pop()
     if not rows:
-        raise ImportFileError(f"{name}: the data sheet is empty")
+        raise ImportFileError(f"{name}: the data sheet is empty", f"{name}：数据工作表为空")
     header = [("" if v is None else str(v)).strip() for v in rows[0]]
     while header and header[-1] == "":
         header.pop()
     width = len(header)
     body = [(r + [None] * width)[:width] for r in rows[1:]]
     return _frame(header, body)
+
+
+def _xlsx_rows(wb) -> Iterator[list]:
+    ws = wb["data"] if "data" in wb.sheetnames else wb.worksheets[0]
+    for r in ws.iter_rows(values_only=False):
+        yield [_xlsx_cell(c) for c in r]
 
 
 def _xlsx_cell(cell) -> object:
@@ -225,23 +288,33 @@ def _xlsx_cell(cell) -> object:
     return v
 
 
-def _read_csv(name: str, data: bytes) -> pd.DataFrame:
+def _read_csv(name: str, data: bytes, report: Progress = _no_progress) -> pd.DataFrame:
     if b"\x00" in data[:65536]:
-        raise ImportFileError(f"{name}: binary data, not a CSV text file")
+        raise ImportFileError(
+            f"{name}: binary data, not a CSV text file",
+            f"{name}：二进制数据，不是 CSV 文本文件",
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            f"{name}: not UTF-8 text (invalid byte at offset {exc.start}); save the CSV as UTF-8"
+            f"{name}: not UTF-8 text (invalid byte at offset {exc.start}); save the CSV as UTF-8",
+            f"{name}：不是 UTF-8 文本（偏移 {exc.start} 处的字节无效）；请将 CSV 另存为 UTF-8",
         ) from None
     if not text.strip():
-        raise ImportFileError(f"{name}: the file is empty")
+        raise ImportFileError(f"{name}: the file is empty", f"{name}：文件为空")
     import csv
 
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = []
+        for r in csv.reader(io.StringIO(text, newline="")):
+            rows.append(r)
+            if len(rows) % READ_STEP == 0:
+                report(len(rows), 0)
     except csv.Error as exc:
-        raise ImportFileError(f"{name}: not a readable CSV ({exc})") from None
+        raise ImportFileError(
+            f"{name}: not a readable CSV ({exc})", f"{name}：无法读取的 CSV（{exc}）"
+        ) from None
     while rows and all(c.strip() == "" for c in rows[-1]):
         rows.pop()
     header = [c.strip() for c in rows[0]]
@@ -250,7 +323,8 @@ def _read_csv(name: str, data: bytes) -> pd.DataFrame:
     for i, r in enumerate(rows[1:], start=2):
         if len(r) > width and any(c.strip() for c in r[width:]):
             raise ImportFileError(
-                f"{name}: row {i} has {len(r)} cells but the header has {width} columns"
+                f"{name}: row {i} has {len(r)} cells but the header has {width} columns",
+                f"{name}：第 {i} 行有 {len(r)} 个单元格，但表头只有 {width} 列",
             )
         body.append([None if c == "" else c for c in (r + [""] * width)[:width]])
     return _frame(header, body)
@@ -270,8 +344,8 @@ def _frame(header: list[str], body: list[list]) -> pd.DataFrame:
 def _problem_sink():
     problems: list[Problem] = []
 
-    def add(row, column, message, level="error", rule=""):
-        problems.append(Problem(row, column, level, message, rule))
+    def add(row, column, message, level="error", rule="", zh=""):
+        problems.append(Problem(row, column, level, message, rule, zh))
 
     return problems, add
 
@@ -283,10 +357,15 @@ def build_plan(
     sha256: str,
     instruments: Sequence[Instrument] | None = None,
     settings: ScoringSettings | None = None,
+    progress: Progress | None = None,
 ) -> ImportPlan:
-    """Validate every cell; the plan lists problems and, when there are none, what to write."""
+    """Validate every cell; the plan lists problems and, when there are none, what to write.
+
+    ``progress(step, steps)`` is called between the steps (columns, keys, participants, each
+    item, the flag engine, the rows to write)."""
     from scoring.registry import INSTRUMENTS
 
+    report = progress or _no_progress
     pool = tuple(instruments) if instruments is not None else INSTRUMENTS
     problems, add = _problem_sink()
     header: list[str] = frame.attrs.get("header", [str(c) for c in frame.columns])
@@ -300,30 +379,56 @@ def build_plan(
     # columns
     seen: dict[str, int] = {}
     use: dict[str, int] = {}
+    ignored: list[str] = []
     for pos, name in enumerate(header):
         if name == "":
             if frame[pos].map(lambda v: not is_blank(v)).any():
-                add(1, f"#{pos + 1}", "a column with data has no header name")
+                add(
+                    1,
+                    f"#{pos + 1}",
+                    "a column with data has no header name",
+                    zh="有数据的列没有表头名称",
+                )
             continue
         if name in seen:
-            add(1, name, f"duplicate column (also column {seen[name] + 1})")
+            add(
+                1,
+                name,
+                f"duplicate column (also column {seen[name] + 1})",
+                zh=f"重复的列（与第 {seen[name] + 1} 列同名）",
+            )
             continue
         seen[name] = pos
         base = _status_base(name)
         known = name in FIXED_COLUMNS or name in items or name in scores
         if known or (base is not None and (base in items or base in scores)):
             use[name] = pos
+            if name in DERIVED_COLUMNS or name in scores or (base is not None and base in scores):
+                ignored.append(name)
         else:
-            add(1, name, "unknown column (not a codebook variable of this program)")
+            add(
+                1,
+                name,
+                "unknown column (not a codebook variable of this program)",
+                zh="未知的列（不是本程序编码本中的变量）",
+            )
     for need in ("participant", "visit"):
         if need not in use:
-            add(1, need, "required column is missing")
+            add(1, need, "required column is missing", zh="缺少必需的列")
     if any(p.level == "error" and p.row == 1 for p in problems) or not len(frame):
         if not len(frame):
-            add(None, None, "the file has a header but no data rows")
-        return ImportPlan(file_name, sha256, len(frame), problems, [], [])
+            add(
+                None,
+                None,
+                "the file has a header but no data rows",
+                zh="文件只有表头，没有数据行",
+            )
+        return ImportPlan(file_name, sha256, len(frame), problems, [], [], ignored)
 
     cells = pd.DataFrame({n: frame[p] for n, p in use.items()}, index=frame.index)
+    present_items = [n for n in items if n in cells.columns or _status_col(n, cells) is not None]
+    steps = 5 + len(present_items)
+    report(1, steps)
     cells = _formula_check(cells, add)
 
     # keys
@@ -334,20 +439,32 @@ def build_plan(
     for row in cells.index:
         p, v = part[row], visit[row]
         if p is None:
-            add(row, "participant", "participant code is empty")
+            add(row, "participant", "participant code is empty", zh="受试者编号为空")
             bad_rows.add(row)
         if v is None:
-            add(row, "visit", "visit code is empty")
+            add(row, "visit", "visit code is empty", zh="访视编号为空")
             bad_rows.add(row)
         elif v not in context.visit_codes:
-            add(row, "visit", f"unknown visit '{v}' (protocol: {', '.join(context.visit_codes)})")
+            codes = ", ".join(context.visit_codes)
+            add(
+                row,
+                "visit",
+                f"unknown visit '{v}' (protocol: {codes})",
+                zh=f"未知的访视“{v}”（方案中的访视：{codes}）",
+            )
             bad_rows.add(row)
         if p is not None and v is not None:
             if (p, v) in first_row:
-                add(row, "visit", f"duplicate row: {p} {v} already in row {first_row[(p, v)]}")
+                add(
+                    row,
+                    "visit",
+                    f"duplicate row: {p} {v} already in row {first_row[(p, v)]}",
+                    zh=f"重复的行：{p} {v} 已在第 {first_row[(p, v)]} 行",
+                )
                 bad_rows.add(row)
             else:
                 first_row[(p, v)] = row
+    report(2, steps)
 
     new_participants = _participants(cells, part, context, add, items.get("sex"))
 
@@ -356,13 +473,19 @@ def build_plan(
     vstatus = _texts(cells, "visit_status")
     for row, s in vstatus.items():
         if s is not None and s not in VISIT_STATUSES:
-            add(row, "visit_status", f"'{s}' is not a visit status ({', '.join(VISIT_STATUSES)})")
+            allowed = ", ".join(VISIT_STATUSES)
+            add(
+                row,
+                "visit_status",
+                f"'{s}' is not a visit status ({allowed})",
+                zh=f"“{s}”不是访视状态（{allowed}）",
+            )
 
     # items: statuses, then the engine on values
-    present_items = [n for n in items if n in cells.columns or _status_col(n, cells) is not None]
     raw = {"participant": part, "visit": visit}
     status_cols: dict[str, pd.Series] = {}
-    for name in present_items:
+    for done, name in enumerate(present_items, start=3):
+        report(done, steps)
         item = items[name]
         values = cells[name] if name in cells.columns else pd.Series(None, index=cells.index)
         values = _engine_values(item, values)
@@ -375,11 +498,26 @@ def build_plan(
                 code = str(v).strip().upper()
                 allowed = sorted(c.value for c in item.missing)
                 if code not in {c.value for c in MissingCode}:
-                    add(row, st_name, f"'{v}' is not a missing-data code ({', '.join(allowed)})")
+                    add(
+                        row,
+                        st_name,
+                        f"'{v}' is not a missing-data code ({', '.join(allowed)})",
+                        zh=f"“{v}”不是缺失数据代码（{', '.join(allowed)}）",
+                    )
                 elif MissingCode(code) not in item.missing:
-                    add(row, st_name, f"missing-data code {code} does not apply to {name}")
+                    add(
+                        row,
+                        st_name,
+                        f"missing-data code {code} does not apply to {name}",
+                        zh=f"缺失数据代码 {code} 不适用于 {name}",
+                    )
                 elif not is_blank(values[row]):
-                    add(row, st_name, f"{name} has both a value and missing-data code {code}")
+                    add(
+                        row,
+                        st_name,
+                        f"{name} has both a value and missing-data code {code}",
+                        zh=f"{name} 同时有数值和缺失数据代码 {code}",
+                    )
                 else:
                     st[row] = code
         raw[name] = values
@@ -389,13 +527,15 @@ def build_plan(
     ranked = raw_frame.assign(_r=visit.map(order).fillna(len(order)))
     ranked = ranked.sort_values(["participant", "_r"], kind="stable").drop(columns="_r")
     status_frame = pd.DataFrame(status_cols, index=cells.index).loc[ranked.index]
+    report(steps - 2, steps)
     ev = evaluate(ranked, settings, pool, status=status_frame if status_cols else None)
+    report(steps - 1, steps)
     warned: dict[int, set[str]] = {}
     for f in ev.flags.itertuples(index=False):
         if f.level == "error":
-            add(int(f.row), f.variable, f.message_en, "error", f.rule)
+            add(int(f.row), f.variable, f.message_en, "error", f.rule, f.message_zh)
         elif f.level == "warning":
-            add(int(f.row), f.variable, f.message_en, "warning", f.rule)
+            add(int(f.row), f.variable, f.message_en, "warning", f.rule, f.message_zh)
             warned.setdefault(int(f.row), set()).add(f.variable)
 
     base: dict[str, dict[str, object]] = {
@@ -440,7 +580,8 @@ def build_plan(
             )
         )
     problems.sort(key=lambda p: (p.row or 0, 0 if p.level == "error" else 1))
-    return ImportPlan(file_name, sha256, len(frame), problems, new_participants, writes)
+    report(steps, steps)
+    return ImportPlan(file_name, sha256, len(frame), problems, new_participants, writes, ignored)
 
 
 def _status_base(name: str) -> str | None:
@@ -473,6 +614,8 @@ def _formula_check(cells: pd.DataFrame, add) -> pd.DataFrame:
                     name,
                     f"formula-like cell '{_clip(v)}' refused (a cell may not start with = + - @; "
                     "text meant literally is written with a leading apostrophe)",
+                    zh=f"拒绝类似公式的单元格“{_clip(v)}”（单元格不得以 = + - @ 开头；"
+                    "需按字面保存的文本请在开头加一个撇号）",
                 )
                 col[i] = None
             elif v.startswith("'") and v[1:].startswith(FORMULA_PREFIXES):
@@ -537,7 +680,7 @@ def _dates(cells: pd.DataFrame, name: str, add) -> dict[int, dt.date | None]:
     for row, v in cells[name].items():
         d = _as_date(v)
         if d is _BAD:
-            add(row, name, f"'{v}' is not a date (YYYY-MM-DD)")
+            add(row, name, f"'{v}' is not a date (YYYY-MM-DD)", zh=f"“{v}”不是日期（YYYY-MM-DD）")
             d = None
         out[row] = d
     return out
@@ -590,12 +733,17 @@ def _participants(
             if f in ("birth_date", "day1_date"):
                 x = _as_date(v)
                 if x is _BAD:
-                    add(row, f, f"'{v}' is not a date (YYYY-MM-DD)")
+                    add(
+                        row,
+                        f,
+                        f"'{v}' is not a date (YYYY-MM-DD)",
+                        zh=f"“{v}”不是日期（YYYY-MM-DD）",
+                    )
                     continue
             elif f in ("height_cm", "weight_kg"):
                 x = _as_number(v)
                 if x is _BAD:
-                    add(row, f, f"'{v}' is not a number")
+                    add(row, f, f"'{v}' is not a number", zh=f"“{v}”不是数字")
                     continue
             elif f == "sex":
                 x = None if is_blank(v) else _sex_for_store(sex_item, v)
@@ -607,7 +755,12 @@ def _participants(
                 if f in MEASURED_AT_VISIT:
                     continue
                 if x is not None and first[code].get(f) not in (None, x):
-                    add(row, f, f"{code}: {x} differs from {first[code][f]} in an earlier row")
+                    add(
+                        row,
+                        f,
+                        f"{code}: {x} differs from {first[code][f]} in an earlier row",
+                        zh=f"{code}：{x} 与前面行中的 {first[code][f]} 不一致",
+                    )
             continue
         first[code] = got
         known = context.participants.get(code)
@@ -621,7 +774,12 @@ def _participants(
                 else:
                     same = str(k) == str(x)
                 if not same:
-                    add(row, f, f"{code}: {x} differs from the study's value {k}")
+                    add(
+                        row,
+                        f,
+                        f"{code}: {x} differs from the study's value {k}",
+                        zh=f"{code}：{x} 与研究中已有的值 {k} 不一致",
+                    )
             continue
         missing = [f for f in ("site", "sex", "birth_date", "day1_date") if got.get(f) is None]
         if missing:
@@ -629,10 +787,17 @@ def _participants(
                 row,
                 "participant",
                 f"unknown participant {code}; to create it the file needs {', '.join(missing)}",
+                zh=f"未知的受试者 {code}；要新建该受试者，文件需要 {', '.join(missing)}",
             )
             continue
         if got["site"] not in context.sites:
-            add(row, "site", f"unknown site '{got['site']}' ({', '.join(sorted(context.sites))})")
+            sites = ", ".join(sorted(context.sites))
+            add(
+                row,
+                "site",
+                f"unknown site '{got['site']}' ({sites})",
+                zh=f"未知的中心“{got['site']}”（{sites}）",
+            )
             continue
         new[code] = NewParticipant(
             row,
@@ -652,10 +817,11 @@ def plan_file(
     context: StudyContext,
     instruments: Sequence[Instrument] | None = None,
     settings: ScoringSettings | None = None,
+    progress: Progress | None = None,
 ) -> ImportPlan:
     """Read and validate ``path`` (``ImportFileError`` when it is not a readable table)."""
-    frame, data = read_table(path)
-    return build_plan(frame, context, path.name, file_sha256(data), instruments, settings)
+    frame, data = read_table(path, progress)
+    return build_plan(frame, context, path.name, file_sha256(data), instruments, settings, progress)
 
 
 # --------------------------------------------------------------------------------------------
@@ -663,40 +829,22 @@ def plan_file(
 
 
 class ImportRefused(Exception):
-    """The store refused part of the import; nothing was written (``problems`` say where)."""
+    """The store refused part of the import; nothing was written (``problems`` say where).
 
-    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+    ``row`` is the file row the store refused (None before any write), ``detail`` the store's
+    own message."""
+
+    def __init__(
+        self,
+        message: str,
+        problems: Sequence[Problem] = (),
+        row: int | None = None,
+        detail: str = "",
+    ) -> None:
         super().__init__(message)
         self.problems = list(problems)
-
-
-@contextmanager
-def one_transaction(store) -> Iterator[None]:
-    """Run several store writes as one transaction: all are committed, or none.
-
-    Uses the store's bulk ``transaction()`` when it offers one. Until then the store's own write
-    transaction is opened once and its connection is reused by every write and read made inside
-    (``Store._write``/``_read`` are routed to it for the duration), so the audit rows and data of
-    the whole file commit or roll back together.
-    """
-    bulk = getattr(store, "transaction", None)
-    if callable(bulk):
-        with bulk():
-            yield
-        return
-    with store._write() as conn:
-
-        @contextmanager
-        def same() -> Iterator[object]:
-            yield conn
-
-        store._write = same
-        store._read = same
-        try:
-            yield
-        finally:
-            del store._write
-            del store._read
+        self.row = row
+        self.detail = detail
 
 
 def _sex_for_store(item: Item | None, value: object) -> str:
@@ -716,12 +864,18 @@ def apply_plan(
     plan: ImportPlan,
     accept_warnings: str | None = None,
     score_names: Sequence[str] = (),
+    progress: Progress | None = None,
 ) -> int:
-    """Write a valid plan in one transaction; returns the number of visits written.
+    """Write a valid plan in one transaction (``store.transaction()``); returns the number of
+    visits written.
 
     Every answer is audited with ``plan.reason`` (``import <file> sha256=<hex>``); warnings are
-    confirmed with ``accept_warnings`` (required when the plan has any)."""
+    confirmed with ``accept_warnings`` (required when the plan has any). ``progress(done,
+    total)`` is called before each participant and visit is written and once at the end, still
+    inside the transaction: an exception it raises (a cancel) rolls the whole file back."""
     from store.errors import StoreError, ValidationFailed
+
+    report = progress or _no_progress
 
     if plan.errors:
         raise ImportRefused(f"{len(plan.errors)} error(s) in the file; nothing written")
@@ -732,10 +886,12 @@ def apply_plan(
     reason = plan.reason
     confirm_reason = f"{accept_warnings} ({reason})" if accept_warnings else None
     written = 0
+    total = len(plan.new_participants) + len(plan.visits)
     current: VisitWrite | NewParticipant | None = None
     try:
-        with one_transaction(store):
-            for p in plan.new_participants:
+        with store.transaction():
+            for i, p in enumerate(plan.new_participants):
+                report(i, total)
                 current = p
                 store.add_participant(
                     session,
@@ -747,7 +903,8 @@ def apply_plan(
                     p.weight_kg,
                     p.day1_date,
                 )
-            for w in plan.visits:
+            for i, w in enumerate(plan.visits, start=len(plan.new_participants)):
+                report(i, total)
                 current = w
                 version = store.visit(session, w.participant, w.visit).row_version
                 if w.values or w.statuses:
@@ -780,6 +937,7 @@ def apply_plan(
                         change_reason=reason,
                     )
                 written += 1
+            report(total, total)
     except ValidationFailed as exc:
         row = getattr(current, "row", None)
         probs = [
@@ -789,11 +947,12 @@ def apply_plan(
                 f.level.value if hasattr(f.level, "value") else str(f.level),
                 f.message_en,
                 f.rule,
+                f.message_zh,
             )
             for f in getattr(exc, "flags", ()) or ()
         ]
-        raise ImportRefused(f"row {row}: {exc}; nothing written", probs) from None
+        raise ImportRefused(f"row {row}: {exc}; nothing written", probs, row, str(exc)) from None
     except StoreError as exc:
         row = getattr(current, "row", None)
-        raise ImportRefused(f"row {row}: {exc}; nothing written") from None
+        raise ImportRefused(f"row {row}: {exc}; nothing written", (), row, str(exc)) from None
     return written
