@@ -41,7 +41,14 @@ from scoring.model import (
     ScoringSettings,
 )
 from scoring.participant import ELIGIBLE_AGE, FEMALE, MALE
-from scoring.physical import GRIP_TRIALS, WALK_TRIALS, centiseconds, column, status_any
+from scoring.physical import (
+    GRIP_TRIALS,
+    WALK_TRIALS,
+    centiseconds,
+    column,
+    status_any,
+    values_of,
+)
 
 SRC_FRIED = "Fried et al., J Gerontol A 2001;56:M146"
 SRC_ELIGIBILITY = "model trial eligibility, Fried score 1–4 (NCT04314011)"
@@ -253,7 +260,7 @@ def score_fried(
 
 
 def _is(code: int):
-    return lambda w, s: w["fried_category"] == code
+    return lambda w, s: values_of(w, "fried_category") == code
 
 
 def _positives(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
@@ -373,7 +380,8 @@ INSTRUMENT = Instrument(
             "fried_score",
             Level.WARNING,
             lambda w, s: (
-                (w["fried_score"] < ELIGIBLE_SCORE[0]) | (w["fried_score"] > ELIGIBLE_SCORE[1])
+                (values_of(w, "fried_score") < ELIGIBLE_SCORE[0])
+                | (values_of(w, "fried_score") > ELIGIBLE_SCORE[1])
             ),
             "fried_score: {value} is outside the trial's eligibility range ({limit}; {source})",
             "Fried 评分：{value}，超出本试验入选范围（{limit}；{source}）",

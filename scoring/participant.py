@@ -114,8 +114,8 @@ def score_participant(
 
 
 def _bmi_implausible(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
-    bmi = work["bmi"]
-    return bmi.notna() & ((bmi < BMI_PLAUSIBLE.low) | (bmi > BMI_PLAUSIBLE.high))
+    bmi = work["bmi"].to_numpy(dtype="float64")
+    return (bmi < BMI_PLAUSIBLE.low) | (bmi > BMI_PLAUSIBLE.high)  # NaN compares False
 
 
 INSTRUMENT = Instrument(

@@ -81,6 +81,11 @@ def column(frame: pd.DataFrame, name: str) -> pd.Series:
     return pd.Series(np.nan, index=frame.index, dtype="float64")
 
 
+def values_of(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A numeric column as a float array (all-NaN when absent): what rule tests compare."""
+    return column(frame, name).to_numpy(dtype="float64")
+
+
 def status_any(status: pd.DataFrame, names: tuple[str, ...], code: str = _UNABLE) -> np.ndarray:
     """True where any of the named items carries the missing-data ``code``."""
     out = np.zeros(len(status.index), dtype=bool)
@@ -134,7 +139,7 @@ def _trial_detail(names: tuple[str, ...], unit: str, decimals: int) -> Callable:
 
 
 def _trials(work: pd.DataFrame, names: tuple[str, ...]) -> np.ndarray:
-    return np.column_stack([column(work, n).to_numpy() for n in names])
+    return np.column_stack([values_of(work, n) for n in names])
 
 
 def _spread(work: pd.DataFrame, names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -148,7 +153,7 @@ def _spread(work: pd.DataFrame, names: tuple[str, ...]) -> tuple[np.ndarray, np.
     return rng, np.where(n >= 2, lo, np.nan)
 
 
-def _tol_lt(v: pd.Series, limit: float) -> pd.Series:
+def _tol_lt(v: np.ndarray, limit: float) -> np.ndarray:
     """``v < limit`` that a mean of trials such as 27.999999999 kg does not cross by float error."""
     return v < limit - 1e-9
 
@@ -161,8 +166,8 @@ def _active(settings: ScoringSettings, ref: str) -> bool:
     return settings.reference_set == ref
 
 
-def _sex_is(work: pd.DataFrame, sex: int) -> pd.Series:
-    return column(work, "sex") == sex
+def _sex_is(work: pd.DataFrame, sex: int) -> np.ndarray:
+    return values_of(work, "sex") == sex
 
 
 SECTION_ZH = {"TUG": "起立-行走计时", "4 m walk": "4 米步行", "chair stands": "五次起坐"}
@@ -208,10 +213,10 @@ def score_tug(
     return pd.DataFrame({"tug_s": round_time(t)}, index=values.index)
 
 
-def _tug_disagree(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
+def _tug_disagree(work: pd.DataFrame, settings: ScoringSettings) -> np.ndarray:
     rng, lo = _spread(work, TUG_TRIALS)
     with np.errstate(invalid="ignore"):
-        return pd.Series(rng > TUG_TRIAL_DISAGREE * lo + 1e-9, index=work.index)
+        return rng > TUG_TRIAL_DISAGREE * lo + 1e-9
 
 
 TUG = Instrument(
@@ -253,7 +258,7 @@ TUG = Instrument(
             "steadi.tug_fall_risk",
             "tug_s",
             Level.CLINICAL,
-            lambda w, s: w["tug_s"] >= TUG_FALL_RISK_S,
+            lambda w, s: values_of(w, "tug_s") >= TUG_FALL_RISK_S,
             "tug_s: {value} s is at or above the fall-risk cut-off ({limit}; {source})",
             "起立-行走计时：{value} 秒，达到跌倒风险切点（{limit}；{source}）",
             limit=f"≥ {TUG_FALL_RISK_S:g} s",
@@ -263,7 +268,7 @@ TUG = Instrument(
             "ewgsop2.tug_low_performance",
             "tug_s",
             Level.CLINICAL,
-            lambda w, s: _active(s, EWGSOP2) & (w["tug_s"] >= TUG_EWGSOP2_S),
+            lambda w, s: _active(s, EWGSOP2) & (values_of(w, "tug_s") >= TUG_EWGSOP2_S),
             "tug_s: {value} s is low physical performance ({limit}; {source})",
             "起立-行走计时：{value} 秒，躯体功能低下（{limit}；{source}）",
             limit=f"≥ {TUG_EWGSOP2_S:g} s",
@@ -306,21 +311,20 @@ def score_walk(
     return pd.DataFrame({"walk4m_s": t, "gait_speed_ms": speed}, index=values.index)
 
 
-def _walk_disagree(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
+def _walk_disagree(work: pd.DataFrame, settings: ScoringSettings) -> np.ndarray:
     rng, lo = _spread(work, WALK_TRIALS)
     with np.errstate(invalid="ignore"):
-        out = (rng > WALK_DISAGREE_REL * lo + 1e-9) | (rng > WALK_DISAGREE_ABS_S + 1e-9)
-    return pd.Series(out, index=work.index)
+        return (rng > WALK_DISAGREE_REL * lo + 1e-9) | (rng > WALK_DISAGREE_ABS_S + 1e-9)
 
 
-def speed_below(work: pd.DataFrame, limit: Fraction, strict: bool) -> pd.Series:
+def speed_below(work: pd.DataFrame, limit: Fraction, strict: bool) -> np.ndarray:
     """Gait speed 4 / t compared with ``limit`` in exact arithmetic on the time in 0.01 s."""
-    cs = centiseconds(column(work, "walk4m_s"))
+    cs = centiseconds(values_of(work, "walk4m_s"))
     lhs = 400 * limit.denominator  # speed = 400 / cs  →  400·den ⋚ num·cs
     rhs = limit.numerator * cs
     with np.errstate(invalid="ignore"):
         out = (lhs < rhs) if strict else (lhs <= rhs)
-    return pd.Series(out & ~np.isnan(cs), index=work.index)
+    return out & ~np.isnan(cs)
 
 
 WALK = Instrument(
@@ -450,11 +454,11 @@ def score_grip(
 def _grip_soft_rule(trial: str, sex: int | None) -> Rule:
     rng = GRIP_SOFT[sex]
 
-    def test(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
-        sx = column(work, "sex")
-        who = sx.isna() | ~sx.isin((MALE, FEMALE)) if sex is None else sx == sex
-        v = column(work, trial)
-        return who & v.notna() & ((v < rng.low) | (v > rng.high))
+    def test(work: pd.DataFrame, settings: ScoringSettings) -> np.ndarray:
+        sx = values_of(work, "sex")
+        who = ~np.isin(sx, (MALE, FEMALE)) if sex is None else sx == sex  # NaN: not known
+        v = values_of(work, trial)
+        return who & ((v < rng.low) | (v > rng.high))  # NaN compares False
 
     return Rule(
         f"grip.soft_{_SEX_EN[sex].replace(' ', '_')}",
@@ -470,10 +474,10 @@ def _grip_soft_rule(trial: str, sex: int | None) -> Rule:
     )
 
 
-def _grip_disagree(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
+def _grip_disagree(work: pd.DataFrame, settings: ScoringSettings) -> np.ndarray:
     rng, _ = _spread(work, GRIP_TRIALS)
     with np.errstate(invalid="ignore"):
-        return pd.Series(rng > GRIP_DISAGREE_KG + 1e-9, index=work.index)
+        return rng > GRIP_DISAGREE_KG + 1e-9
 
 
 def _grip_low_rule(ref: str, sex: int) -> Rule:
@@ -483,7 +487,7 @@ def _grip_low_rule(ref: str, sex: int) -> Rule:
         f"{ref.lower()}.grip_low_{_SEX_EN[sex]}",
         "grip_kg",
         Level.CLINICAL,
-        lambda w, s: _active(s, ref) & _sex_is(w, sex) & _tol_lt(w["grip_kg"], cut),
+        lambda w, s: _active(s, ref) & _sex_is(w, sex) & _tol_lt(values_of(w, "grip_kg"), cut),
         f"grip_kg: {{value}} kg is low muscle strength for {_SEX_EN[sex]} ({{limit}}; {{source}})",
         f"握力：{{value}} kg，{_SEX_ZH[sex]}肌力低下（{{limit}}；{{source}}）",
         limit=f"< {cut:g} kg",
@@ -594,7 +598,7 @@ FTSST = Instrument(
             "awgs2019.chair_stand_slow",
             "ftsst_s",
             Level.CLINICAL,
-            lambda w, s: _active(s, AWGS) & (w["ftsst_s"] >= CHAIR_AWGS_GE),
+            lambda w, s: _active(s, AWGS) & (values_of(w, "ftsst_s") >= CHAIR_AWGS_GE),
             "ftsst_s: {value} s is low physical performance ({limit}; {source})",
             "五次坐立：{value} 秒，躯体功能低下（{limit}；{source}）",
             limit=f"≥ {CHAIR_AWGS_GE:g} s",
@@ -604,7 +608,7 @@ FTSST = Instrument(
             "ewgsop2.chair_stand_slow",
             "ftsst_s",
             Level.CLINICAL,
-            lambda w, s: _active(s, EWGSOP2) & (w["ftsst_s"] > CHAIR_EWGSOP2_GT),
+            lambda w, s: _active(s, EWGSOP2) & (values_of(w, "ftsst_s") > CHAIR_EWGSOP2_GT),
             "ftsst_s: {value} s is low muscle strength ({limit}; {source})",
             "五次坐立：{value} 秒，肌力低下（{limit}；{source}）",
             limit=f"> {CHAIR_EWGSOP2_GT:g} s",

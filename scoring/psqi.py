@@ -250,14 +250,20 @@ SCORES: tuple[Score, ...] = (
 def _col(values: pd.DataFrame, name: str) -> np.ndarray:
     if name not in values.columns:
         return np.full(len(values), np.nan)
-    return pd.to_numeric(values[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    col = values[name]
+    if col.dtype == np.float64:
+        return col.to_numpy()
+    return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _has_text(values: pd.DataFrame, name: str) -> np.ndarray:
     if name not in values.columns:
         return np.zeros(len(values), dtype=bool)
-    text = values[name].astype("string").str.strip()
-    return (text.str.len() > 0).to_numpy(dtype=bool, na_value=False)
+    return np.array(
+        [not (v is None or v is pd.NA or v != v) and bool(str(v).strip())
+         for v in values[name].tolist()],
+        dtype=bool,
+    )  # fmt: skip
 
 
 def _bin(x: np.ndarray, upper: tuple[float, float, float]) -> np.ndarray:
@@ -334,7 +340,7 @@ def score_psqi(
 
 def _bed_equals_rise(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
     bed, rise = _col(work, "psqi_bedtime"), _col(work, "psqi_risetime")
-    return pd.Series(bed == rise, index=work.index)  # NaN == NaN is False
+    return np.asarray(bed == rise)  # NaN == NaN is False
 
 
 _CLOCK_TEXT = np.array(
@@ -351,7 +357,7 @@ def _clock_text(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
 
 
 def _efficiency_over_100(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
-    return pd.Series(_col(work, "psqi_efficiency") > 100, index=work.index)
+    return np.asarray(_col(work, "psqi_efficiency") > 100)
 
 
 _CUTOFF_SOURCES = {5.0: "Buysse et al. 1989", 7.0: "Liu Xianchen et al. 1996, Chinese version"}
@@ -363,9 +369,7 @@ def cutoff_text(cutoff: float) -> str:
 
 
 def _poor_sleeper(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
-    return pd.Series(
-        _col(work, "psqi_global") > settings.psqi_poor_sleeper_cutoff, index=work.index
-    )
+    return np.asarray(_col(work, "psqi_global") > settings.psqi_poor_sleeper_cutoff)
 
 
 RULES: tuple[Rule, ...] = (

@@ -42,6 +42,7 @@ from scoring.physical import (
     column,
     recorded_value,
     status_any,
+    values_of,
 )
 
 SRC_SPPB = "Guralnik et al., J Gerontol 1994;49:M85"
@@ -140,12 +141,12 @@ def score_sppb(
 def _stop_rule(name: str, earlier: tuple[str, ...]) -> Rule:
     """A later balance stand entered although an earlier one was not held 10 s."""
 
-    def test(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
+    def test(work: pd.DataFrame, settings: ScoringSettings) -> np.ndarray:
         failed = np.zeros(len(work.index), dtype=bool)
         for e in earlier:
-            cs = centiseconds(column(work, e))
+            cs = centiseconds(values_of(work, e))
             failed |= ~np.isnan(cs) & (cs < HOLD_CS)
-        return pd.Series(failed, index=work.index) & column(work, name).notna()
+        return failed & ~np.isnan(values_of(work, name))
 
     shown = " / ".join(earlier)
     return Rule(
@@ -168,7 +169,7 @@ def _sppb_low_rule(ref: str) -> Rule:
         f"{ref.lower()}.sppb_low",
         "sppb_total",
         Level.CLINICAL,
-        lambda w, s: _active(s, ref) & (w["sppb_total"] <= cut),
+        lambda w, s: _active(s, ref) & (values_of(w, "sppb_total") <= cut),
         "sppb_total: {value} is low physical performance ({limit}; {source})",
         "SPPB总分：{value}，躯体功能低下（{limit}；{source}）",
         limit=f"≤ {cut}",
