@@ -19,11 +19,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from store.demo_answers import AnswerGenerator, Person, VisitDraw, VisitRequest
 from store.protocol import Protocol, load_protocol
+
+if TYPE_CHECKING:  # the generator (pandas, scoring) is imported only to draw answers
+    from store.demo_answers import VisitDraw
 
 DEMO_SEED = 20200313  # NCT04314011 was registered in March 2020
 
@@ -228,6 +231,7 @@ def _fried_1_to_4(scores) -> bool:
 def generate_answers(plan: DemoPlan) -> dict[tuple[str, str], VisitDraw]:
     """Every complete visit's answers, drawn together and validated by the scoring engine."""
     from scoring.registry import BY_KEY
+    from store.demo_answers import AnswerGenerator, Person, VisitRequest
 
     keys = [k for v in plan.protocol.visits for k in v.instruments if k in BY_KEY]
     instruments = [BY_KEY[k] for k in dict.fromkeys(keys)]
