@@ -25,6 +25,7 @@ from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 from store.roles import allowed
 from ui import errors, i18n
 from ui.history import HistoryDialog
+from ui.import_wizard import ImportWizard, may_import
 from ui.login import IdleWatcher, LockDialog
 from ui.participant_page import ParticipantPage
 from ui.participants import ParticipantDialog, ParticipantListPage, open_flags, summaries
@@ -181,6 +182,7 @@ class MainWindow(QMainWindow):
         add("tools", "crfBlank", "Ctrl+Alt+P", lambda: self.print_crf(completed=False))
         add("tools", "reportsAll", "Ctrl+Shift+A", lambda: self.print_all_reports())
         add("tools", "export", "Ctrl+E", lambda: self.export_data())
+        add("tools", "import", "Ctrl+I", lambda: self.import_data(), may_import(role))
         group = QActionGroup(self)
         for code in ("en", "zh_CN"):
             act = add("lang", f"lang_{code}", None, lambda _=False, c=code: self.set_language(c))
@@ -221,6 +223,7 @@ class MainWindow(QMainWindow):
             "crfBlank": self.tr("&Blank CRF of this visit (PDF)…"),
             "reportsAll": self.tr("Reports for &all participants (PDF folder)…"),
             "export": self.tr("&Export data (xlsx, SPSS, Stata, CSV)…"),
+            "import": self.tr("&Import data…"),
             "rescore": self.tr("&Re-score study and flags"),
         }
         for name, text in texts.items():
@@ -567,6 +570,21 @@ class MainWindow(QMainWindow):
             delay_ms=300,
         )
         return self.export_task
+
+    def import_data(self, path: str | None = None) -> ImportWizard:
+        """The import wizard (file → check and preview → import in one transaction)."""
+        wizard = ImportWizard(self.store, self.session, self, path)
+        wizard.imported.connect(self._imported)
+        wizard.finished.connect(wizard.deleteLater)
+        self.import_wizard = wizard
+        wizard.open()
+        return wizard
+
+    def _imported(self, summary: str) -> None:
+        self.show_list()  # the participant page may show visits the import just wrote
+        self.refresh_list()
+        self.refresh_flags()
+        self.statusBar().showMessage(summary, 10_000)
 
     # ---------------------------------------------------------------- language, settings
     def set_language(self, code: str) -> None:
