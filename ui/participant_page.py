@@ -139,8 +139,10 @@ class ParticipantPage(QWidget):
         self.view.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QTableView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        # every column as wide as its content; the last one (a lock mark) must not take the
+        # rest of the width (reasons and notes are tooltips, there is no free-text column)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.horizontalHeader().setStretchLastSection(False)
         self.view.verticalHeader().hide()
         self.view.activated.connect(lambda idx: self.open_visit_row(idx.row(), focus=True))
         split.addWidget(self.view)
@@ -206,7 +208,7 @@ class ParticipantPage(QWidget):
         if p is None:
             self.header.clear()
             return
-        age = age_at(p.birth_date, dt.date.today())
+        age = age_at(p.birth_date, p.enrolment_date or p.day1_date)  # as in the list
         site_word, age_word, day1_word = self.tr("site"), self.tr("age"), self.tr("day 1")
         self.header.setText(
             f"<b>{p.code}</b> · {site_word} {p.site} · {sex_text(p.sex)} · "

@@ -41,7 +41,9 @@ from ui.store_bridge import age_at
 
 
 def summaries(store: Any, session: Any, today: dt.date | None = None) -> list[ParticipantSummary]:
-    """Participants with next visit, overdue count and age (open flags filled in later)."""
+    """Participants with next visit, overdue count and age at enrolment (day 1 when no
+    enrolment date), as eligibility and a trial's baseline table state it (open flags are
+    filled in later)."""
     today = today or dt.date.today()
     out = []
     for p in store.participants(session):
@@ -53,7 +55,7 @@ def summaries(store: Any, session: Any, today: dt.date | None = None) -> list[Pa
                 next_labels=(nxt.label_en, nxt.label_zh) if nxt else ("", ""),
                 next_due=nxt.target_date if nxt else None,
                 overdue=sum(1 for v in visits if is_overdue(v, today)),
-                age=age_at(p.birth_date, today),
+                age=age_at(p.birth_date, p.enrolment_date or p.day1_date),
             )
         )
     return out
