@@ -91,7 +91,11 @@ def status_any(status: pd.DataFrame, names: tuple[str, ...], code: str = _UNABLE
     out = np.zeros(len(status.index), dtype=bool)
     for n in names:
         if n in status.columns:
-            out |= (status[n] == code).to_numpy(dtype=bool, na_value=False)
+            col = status[n]
+            if isinstance(col.dtype, pd.CategoricalDtype):  # big frames: compare the codes
+                out |= (col == code).to_numpy(dtype=bool, na_value=False)
+            else:  # one visit: an object array (None where no code)
+                out |= col.to_numpy(dtype=object) == code
     return out
 
 
