@@ -118,14 +118,24 @@ def _parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
     keystroke parses only the value that changed. The semantics live in ``_parse_values`` alone.
     """
     n = len(raw)
-    index = raw.index
     if n > 64 and raw.dtype.kind == "f" and item.type in _FAST_TYPES:
         return _parse_typed_floats(item, raw)  # typed source (the store, the benchmarks)
     if n <= 64:  # one visit (the form): plain Python beats pandas' per-call overhead
-        codes, uniques = _small_factorize(raw.to_numpy(dtype=object))
-    else:
-        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
+        return _parse_cells(item, raw.to_numpy(dtype=object), raw.index, raw.dtype)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    return _parse_coded(item, codes, np.asarray(uniques, dtype=object), raw.index, raw.dtype)
+
+
+def _parse_cells(item: Item, cells: np.ndarray, index: pd.Index, dtype: object) -> ParsedColumn:
+    """``_parse_column`` for the few cells of one visit (an object array of ``dtype`` values)."""
+    codes, uniques = _small_factorize(cells)
+    return _parse_coded(item, codes, uniques, index, dtype)
+
+
+def _parse_coded(
+    item: Item, codes: np.ndarray, uniques: np.ndarray, index: pd.Index, dtype: np.dtype
+) -> ParsedColumn:
+    """Parse the distinct values ``uniques`` (memoised) and map them back through ``codes``."""
     k = len(uniques)
     cache = _PARSE_CACHE.setdefault(item, {}) if k <= _CACHE_MAX_UNIQUES else None
     results: list[tuple | None] = [None] * k
@@ -140,7 +150,7 @@ def _parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
     else:
         todo = list(range(k))
     if todo:
-        sub = pd.Series(uniques[todo], dtype=raw.dtype if raw.dtype.kind in "fiu" else object)
+        sub = pd.Series(uniques[todo], dtype=dtype if dtype.kind in "fiu" else object)
         parsed = _parse_values(item, sub)
         p_values = parsed.values.to_numpy(dtype=object)
         p_status = parsed.status.to_numpy(dtype=object)
@@ -175,7 +185,6 @@ def _parse_column(item: Item, raw: pd.Series) -> ParsedColumn:
         rows = np.flatnonzero(hit[codes])
         for row, j in zip(index[rows], codes[rows].tolist(), strict=True):
             target[row] = results[j][slot]
-    del n
     return ParsedColumn(values, status, errors, warnings)
 
 
@@ -671,18 +680,29 @@ def evaluate(
     status_cols: dict[str, pd.Series] = {}
     no_status: set[str] = set()  # status columns known to hold only None
     flag_rows: list[tuple] = []
+    small = len(index) <= 64 and index.is_unique  # one visit: take the cells out once
+    if small:
+        cells = raw.to_numpy(dtype=object)
+        dtypes = raw.dtypes.tolist()
+    first: dict[object, int] = {}
+    for j, c in enumerate(raw.columns):
+        first.setdefault(c, j)  # duplicated header: first one wins
 
     for inst in chosen:
         for item in inst.items:
             if item.name in value_cols:
                 continue
-            if item.name in raw.columns:
-                col = raw[item.name]
-                if isinstance(col, pd.DataFrame):  # duplicated header: first one wins
-                    col = col.iloc[:, 0]
-                parsed = _parse_column(item, col)
+            j = first.get(item.name)
+            if j is not None:
+                col = cells[:, j] if small else raw.iloc[:, j]
+                if small:
+                    parsed = _parse_cells(item, col, index, dtypes[j])
+                else:
+                    parsed = _parse_column(item, col)
                 for level, found in (("error", parsed.errors), ("warning", parsed.warnings)):
-                    shown = _cells(col, list(found))
+                    if not found:
+                        continue
+                    shown = _cells(col, list(found), index)
                     for (row, (rule, en, zh)), v in zip(found.items(), shown, strict=True):
                         flag_rows.append((row, item.name, v, level, rule, en, zh))
                 st = parsed.status
@@ -761,13 +781,14 @@ def _merge_status(
     return pd.Series(np.where(pd.isna(a), given.to_numpy(dtype=object), a), index=index)
 
 
-def _cells(col: pd.Series, rows: list) -> list[str]:
-    """``_display`` of the cells of ``col`` at row labels ``rows`` (positional when possible)."""
+def _cells(col: pd.Series | np.ndarray, rows: list, index: pd.Index) -> list[str]:
+    """``_display`` of the cells of ``col`` (a column of a frame indexed by ``index``) at row
+    labels ``rows`` (positional when the index is unique)."""
     if not rows:
         return []
-    if col.index.is_unique:
-        arr = col.to_numpy(dtype=object)
-        return [_display(arr[p]) for p in _positions(col.index, rows).tolist()]
+    if index.is_unique:
+        arr = _array(col, object)
+        return [_display(arr[p]) for p in _positions(index, rows).tolist()]
     return [_display(col[r]) for r in rows]
 
 
