@@ -21,7 +21,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -403,7 +403,8 @@ def build_plan(
         known = name in FIXED_COLUMNS or name in items or name in scores
         if known or (base is not None and (base in items or base in scores)):
             use[name] = pos
-            if name in DERIVED_COLUMNS or name in scores or (base is not None and base in scores):
+            derived = name in DERIVED_COLUMNS and name not in items  # age is checked, not written
+            if derived or name in scores or (base is not None and base in scores):
                 ignored.append(name)
         else:
             add(
@@ -466,7 +467,7 @@ def build_plan(
                 first_row[(p, v)] = row
     report(2, steps)
 
-    new_participants = _participants(cells, part, context, add, items.get("sex"))
+    new_participants = _participants(cells, part, context, add, items.get("sex"), set(items))
 
     # visit fields
     vdate = _dates(cells, "visit_date", add)
@@ -713,10 +714,11 @@ def _as_number(v: object):
 
 
 def _participants(
-    cells, part, context: StudyContext, add, sex_item: Item | None
+    cells, part, context: StudyContext, add, sex_item: Item | None, checked: Set[str] = frozenset()
 ) -> list[NewParticipant]:
     """New participants are created from their attribute columns; for known participants the
-    file's attributes must match the study (an import never changes them silently)."""
+    file's attributes must match the study (an import never changes them silently). A bad
+    number in a column the engine checks as an item (``checked``) is listed once, by the engine."""
     fields = {}
     for f in PARTICIPANT_FIELDS:
         if f in cells.columns:
@@ -743,7 +745,8 @@ def _participants(
             elif f in ("height_cm", "weight_kg"):
                 x = _as_number(v)
                 if x is _BAD:
-                    add(row, f, f"'{v}' is not a number", zh=f"“{v}”不是数字")
+                    if f not in checked:
+                        add(row, f, f"'{v}' is not a number", zh=f"“{v}”不是数字")
                     continue
             elif f == "sex":
                 x = None if is_blank(v) else _sex_for_store(sex_item, v)

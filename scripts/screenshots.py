@@ -43,7 +43,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
     errors.install(show_dialogs=False)
     i18n.apply("en")
     db = Path(tmp) / "demo.db"
-    build_demo(db, participants=6)
+    build_demo(db)  # the full demo: 30 participants, two sites, missed visits, a withdrawal
     store = open_store(str(db))
     user, _r, password, _n = next(u for u in DEMO_USERS if u[1] == "investigator")
     session = store.login(user, password)
@@ -85,7 +85,15 @@ def main(out_dir: str = "docs/screenshots") -> int:
         session, "SH-900", "SH", "F", dt.date(day1.year - 68, 4, 2), 156, 53, day1
     )
     window.refresh_list()
-    code = window.list_page.model.rows()[0].row.code
+    # the timeline of a participant with a missed visit (the most varied one), else the first
+    code = next(
+        (
+            s.row.code
+            for s in window.list_page.model.rows()
+            if any(v.status == "missed" for v in store.visits(session, s.row.code))
+        ),
+        window.list_page.model.rows()[0].row.code,
+    )
     window.open_participant(code)
     window.page.open_visit("BL")
     save(window, "timeline")
@@ -139,7 +147,14 @@ def main(out_dir: str = "docs/screenshots") -> int:
         expected_version=v.row_version,
     )
     version = store.save_answers(session, "SH-900", "BL", values, expected_version=version)
-    numeric = next(n for n, val in values.items() if isinstance(val, float))
+    numeric = next(  # a timed test if there is one (a typical correction from paper)
+        (
+            n
+            for n, val in values.items()
+            if isinstance(val, float) and form.rows[n].item.unit == "s"
+        ),
+        next(n for n, val in values.items() if isinstance(val, float)),
+    )
     store.set_visit_status(session, "SH-900", "BL", "complete", expected_version=version)
     v = store.visit(session, "SH-900", "BL")
     store.save_answers(
@@ -159,10 +174,72 @@ def main(out_dir: str = "docs/screenshots") -> int:
     save(dlg, "history_zh")
     i18n.apply("en")
     dlg.close()
+
+    # the import wizard's preview: the study's own export with a few cells made wrong
+    import_preview(window, store, session, Path(tmp), save, settle)
     window.close()
     store.close()
     print("wrote " + ", ".join(shots) + f" to {out}")
+    # tear the widgets down while Qt and Python are both alive: left to the interpreter's
+    # final garbage collection, PySide6 aborted ("bool_dealloc") after the import wizard
+    settle()
+    for widget in app.topLevelWidgets():
+        widget.deleteLater()
+    settle()
     return 0
+
+
+def import_preview(window, store, session, tmp: Path, save, settle) -> None:
+    """The import wizard's check page on an exported CSV with an impossible value (red) and an
+    implausible one (amber) in the first rows, in English and Chinese."""
+    import csv
+    from itertools import pairwise
+
+    from reports.export_csv import write_csv
+    from reports.export_frame import ExportMeta, build_export, from_store
+    from scoring.model import ItemType
+    from ui import i18n
+
+    src = tmp / "visits_from_paper.csv"
+    write_csv(build_export(from_store(store, session)), src, ExportMeta(exported_by="demo"))
+    with src.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    header = rows[0]
+    limited = sorted(
+        (
+            it
+            for inst in store.instruments
+            for it in inst.items
+            if it.type is ItemType.DECIMAL and it.hard and it.soft and it.soft.high is not None
+            if it.name in header
+        ),
+        key=lambda it: header.index(it.name),
+    )
+    # two neighbouring columns, so that both colours are in view
+    first, second = min(
+        pairwise(limited),
+        key=lambda p: header.index(p[1].name) - header.index(p[0].name),
+    )
+    rows[1][header.index(first.name)] = f"{first.hard.high * 2 + 1:g}"  # impossible
+    rows[2][header.index(second.name)] = f"{second.soft.high + 1:g}"  # implausible
+    rows[3][header.index(first.name)] = "fast"  # not a number
+    with src.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    for lang, name in (("en", "import_preview"), ("zh_CN", "import_preview_zh")):
+        i18n.apply(lang)
+        wizard = window.import_data(str(src))
+        wizard.next()
+        page = wizard.check_page
+        while page.task is not None and page.task.running:
+            settle()
+        settle()
+        cell = page.preview_model.locate(page.result.plan.errors[0])
+        page.preview.scrollTo(cell, page.preview.ScrollHint.PositionAtCenter)
+        page.preview.clearSelection()  # the red and amber cells, not the selection colour
+        save(wizard, name)
+        wizard.reject()
+        settle()
+    i18n.apply("en")
 
 
 if __name__ == "__main__":
