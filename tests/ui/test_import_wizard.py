@@ -389,3 +389,32 @@ def test_wizard_in_chinese(qtbot, window, source_db, tmp_path) -> None:
     key(qtbot, Qt.Key.Key_Escape)
     wait_closed(qtbot, wizard)
     i18n.apply("en")
+
+
+def test_store_refusal_mid_file_is_shown_and_rolls_back(
+    qtbot, window, target, source_db, tmp_path
+) -> None:
+    """The file passes the checks but the store refuses a late row (a visit date in the future):
+    the page names the file row, and the earlier rows' participants and answers are not kept."""
+
+    def edit(f: pd.DataFrame) -> pd.DataFrame:
+        f.loc[len(f) - 2, "visit_date"] = "2099-01-01"
+        return f
+
+    bad = edited_csv(source_db, tmp_path, edit)
+    before = snapshot(target, window.session)
+    wizard = open_wizard(qtbot, window)
+    check(qtbot, wizard, bad)
+    type_text(qtbot, "checked")
+    key(qtbot, Qt.Key.Key_Return)
+    import_now(qtbot, wizard)
+    page = wizard.import_page
+    text = page.message.text()
+    assert not page.done
+    assert f"The database refused file row {len(pd.read_csv(bad))}" in text, text
+    assert "future" in text and "Nothing was written" in text
+    assert snapshot(target, window.session) == before
+    assert wizard.button(QWizard.WizardButton.BackButton).isEnabled()  # fix the file, go back
+    key(qtbot, Qt.Key.Key_Escape)
+    wait_closed(qtbot, wizard)
+    assert snapshot(target, window.session) == before
