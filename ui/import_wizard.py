@@ -274,11 +274,13 @@ class PreviewModel(QAbstractTableModel):
         return None
 
     def _relabel(self, _code: str) -> None:
+        """Tooltips and header labels follow the language (the cells are the file's)."""
         if self._names:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._names) - 1)
+        if self._names and self._rows:
             self.dataChanged.emit(
                 self.index(0, 0),
-                self.index(max(len(self._rows) - 1, 0), len(self._names) - 1),
+                self.index(len(self._rows) - 1, len(self._names) - 1),
                 [Qt.ItemDataRole.ToolTipRole],
             )
 
