@@ -1017,6 +1017,16 @@ def _apply_change(
 # One visit (the form) through the same path
 
 
+def _object_frame(rows: list[dict], index: pd.Index) -> pd.DataFrame:
+    """``pd.DataFrame(rows, dtype=object)`` as one object block (columns in first-seen order)."""
+    names = list(dict.fromkeys(k for r in rows for k in r))
+    block = np.full((len(rows), len(names)), None, dtype=object)
+    for i, r in enumerate(rows):
+        for j, k in enumerate(names):
+            block[i, j] = r.get(k)  # one cell at a time: a list value stays one object
+    return pd.DataFrame(block, index=index, columns=names, copy=False)
+
+
 def evaluate_visit(
     answers: Mapping[str, object],
     settings: ScoringSettings | None = None,
@@ -1034,16 +1044,16 @@ def evaluate_visit(
         for r in rows:
             r["participant"] = "_"
             r["visit"] = "_"
-    raw = pd.DataFrame(rows, index=range(-len(rows) + 1, 1), dtype=object)
-    st = pd.DataFrame(stat, index=raw.index, dtype=object) if status else None
+    raw = _object_frame(rows, pd.RangeIndex(-len(rows) + 1, 1))
+    st = _object_frame(stat, raw.index) if status else None
     ev = evaluate(raw, settings, instruments, status=st)
     if previous is None:
         return ev
-    keep = [0]
+    last = slice(-1, None)  # the row labelled 0
     return Evaluation(
-        ev.values.loc[keep],
-        ev.status.loc[keep],
-        ev.scores.loc[keep],
-        ev.flags[ev.flags["row"] == 0].reset_index(drop=True),
+        ev.values.iloc[last],
+        ev.status.iloc[last],
+        ev.scores.iloc[last],
+        ev.flags[ev.flags["row"].to_numpy() == 0].reset_index(drop=True),
         ev.instruments,
     )
