@@ -743,13 +743,18 @@ def evaluate(
         work = pd.concat([values, scores], axis=1)
 
     chunks: list[FlagChunk | None] = [_tuples_chunk(flag_rows)]
-    for inst in chosen:
-        for rule in inst.rules:
-            chunks.append(_apply_rule(rule, work, settings))
+    participant = None
     if {"participant", "visit"}.issubset(raw.columns):
         participant = raw["participant"]
         if isinstance(participant, pd.DataFrame):  # duplicated header: first one wins
             participant = participant.iloc[:, 0]
+    later: np.ndarray | None = None  # rows after the participant's first row
+    for inst in chosen:
+        for rule in inst.rules:
+            if rule.first_visit_only and participant is not None and later is None:
+                later = _later_rows(participant)
+            chunks.append(_apply_rule(rule, work, settings, later))
+    if participant is not None:
         for inst in chosen:
             for change in inst.change_rules:
                 chunks.append(_apply_change(change, work, participant))
@@ -878,8 +883,20 @@ def _bool_mask(test: object, n: int) -> np.ndarray:
     return np.array([bool(x) if not pd.isna(x) else False for x in arr.tolist()], dtype=bool)
 
 
-def _apply_rule(rule: Rule, work: pd.DataFrame, settings: ScoringSettings) -> FlagChunk | None:
+def _later_rows(participant: pd.Series) -> np.ndarray:
+    """True for rows with an earlier row of the same participant (no participant: False)."""
+    cells = participant.to_numpy(dtype=object)
+    groups = _small_factorize(cells)[0] if len(cells) <= 64 else pd.factorize(cells)[0]
+    seen = pd.Series(groups).duplicated().to_numpy()
+    return seen & (groups >= 0)
+
+
+def _apply_rule(
+    rule: Rule, work: pd.DataFrame, settings: ScoringSettings, later: np.ndarray | None = None
+) -> FlagChunk | None:
     mask = _bool_mask(rule.test(work, settings), len(work))
+    if rule.first_visit_only and later is not None:
+        mask = mask & ~later
     if not mask.any():
         return None
     limit = rule.limit(work, settings) if callable(rule.limit) else rule.limit

@@ -387,6 +387,7 @@ INSTRUMENT = Instrument(
             "Fried 评分：{value}，超出本试验入选范围（{limit}；{source}）",
             limit=f"{ELIGIBLE_SCORE[0]}–{ELIGIBLE_SCORE[1]}",
             source=SRC_ELIGIBILITY,
+            first_visit_only=True,  # eligibility is judged at screening, not at follow-up
         ),
     ),
 )

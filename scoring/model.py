@@ -232,6 +232,9 @@ class Rule:
     source: str = ""
     # optional per-row text for a ``{detail}`` placeholder (e.g. the trials behind a range flag)
     detail: RuleLimit | None = None
+    # judged only at a participant's first visit in the data (e.g. eligibility at screening):
+    # rows with an earlier row of the same participant are not flagged
+    first_visit_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)

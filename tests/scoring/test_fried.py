@@ -7,8 +7,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
+from scoring.engine import evaluate, evaluate_visit
 from scoring.fried import FRAIL, INDETERMINATE, PRE_FRAIL, ROBUST, slowness, weakness
 from scoring.model import ScoringSettings
 from scoring.participant import FEMALE, MALE
@@ -173,3 +175,22 @@ def test_category_clinical_flags_name_the_count_and_source() -> None:
     assert "衰弱" in f["message_zh"] and "3/5" in f["message_zh"]
     assert "fried.pre_frail" in rules(run(_fried(fried_activity=1)))
     assert not {"fried.frail", "fried.pre_frail"} & rules(run(_fried()))
+
+
+def test_eligibility_is_judged_at_the_first_visit_only() -> None:
+    """NCT04314011 enrols on the screening Fried score (1–4); a follow-up score of 0 (recovered)
+    or 5 is an outcome, not an eligibility breach: only a participant's first row is flagged."""
+    base = _fried(fried_weightloss=0, fried_exhaustion=0, fried_activity=0)  # score 0
+    rows = pd.DataFrame(
+        [
+            {**base, "participant": "A", "visit": "BL"},
+            {**base, "participant": "A", "visit": "M3"},
+            {**base, "participant": "B", "visit": "M3"},  # B's first visit in the data
+        ]
+    )
+    ev = evaluate(rows)
+    flagged = ev.flags[ev.flags["rule"] == "fried.score_not_eligible"]["row"].tolist()
+    assert flagged == [0, 2]
+    one = evaluate_visit(base, previous=base)  # a follow-up visit in the store
+    assert "fried.score_not_eligible" not in rules(one)
+    assert "fried.score_not_eligible" in rules(evaluate_visit(base))
