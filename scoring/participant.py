@@ -136,7 +136,7 @@ INSTRUMENT = Instrument(
             "bmi: {value} kg/m² is implausible (expected {limit}; {source}); check height and "
             "weight",
             "体重指数：{value} kg/m² 不太可能（预期 {limit}；{source}）；请核对身高和体重",
-            limit=BMI_PLAUSIBLE.describe(),
+            limit=f"{BMI_PLAUSIBLE.low:g}–{BMI_PLAUSIBLE.high:g}",  # one text for both languages
             source=BMI_PLAUSIBLE.source,
         ),
     ),

@@ -185,6 +185,7 @@ def test_every_physical_rule_message_is_bilingual_and_names_value_limit_source()
         for f in ev.flags.itertuples():
             assert f.message_en and CJK.search(f.message_zh), f
             assert "{" not in f.message_en and "{" not in f.message_zh, f
+            assert not re.search(r"\b(and|or|expected)\b", f.message_zh), f  # no English inside
             if f.value:
                 assert f.value in f.message_en and f.value in f.message_zh, f
             assert re.search(r"\d", f.message_en), f  # the limit
