@@ -134,28 +134,81 @@ def _agree(candidates: list[tuple[np.ndarray, np.ndarray]], n: int) -> np.ndarra
 
 
 def slowness(
-    sex: np.ndarray, height_cm: np.ndarray, walk_s: np.ndarray, rule: str = "A"
+    sex: np.ndarray,
+    height_cm: np.ndarray,
+    walk_s: np.ndarray,
+    rule: str = "A",
+    settings: ScoringSettings | None = None,
 ) -> np.ndarray:
-    """Fried slowness from the 4 m time by rule A (1 slow, 0 not, NaN undetermined)."""
-    if rule != "A":
-        raise ValueError(
-            f"Fried slowness rule {rule!r} is not computable at entry (only 'A', physical.md §7: "
-            "rule B needs the trial's baseline distribution; C and D are not Fried's rule)"
-        )
+    """Fried slowness from the 4 m time (1 slow, 0 not, NaN undetermined), physical.md §7.
+
+    A: Fried's 15 ft times (7 s short / 6 s tall) at the equivalent speed, exact arithmetic.
+    B: the trial's own slowest 20 % at baseline by sex and height (``fried_slowness_b`` cut-offs,
+    from ``baseline_slowness_cutoffs``). D: one gait-speed threshold (``fried_slowness_speed_ms``).
+    """
+    settings = settings or ScoringSettings()
     cs = centiseconds(walk_s)
     timed = ~np.isnan(cs)
-    with np.errstate(invalid="ignore"):
-        slow_short = timed & (cs * FT15_MM >= SLOW_SHORT_CS_MM)
-        slow_tall = timed & (cs * FT15_MM >= SLOW_TALL_CS_MM)
+    if rule == "D":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            slow = 400.0 / cs < settings.fried_slowness_speed_ms  # 4 m in cs → m/s
+        return np.where(timed, slow.astype(float), np.nan)
+    if rule == "A":
+        with np.errstate(invalid="ignore"):
+            short_cut = timed & (cs * FT15_MM >= SLOW_SHORT_CS_MM)
+            tall_cut = timed & (cs * FT15_MM >= SLOW_TALL_CS_MM)
+        strata = {sx: (TALL_ABOVE_CM[sx], short_cut, tall_cut) for sx in (MALE, FEMALE)}
+    elif rule == "B":
+        cuts = {int(r[0]): r[1:] for r in settings.fried_slowness_b}
+        if set(cuts) != {MALE, FEMALE}:
+            raise ValueError(
+                "Fried slowness rule 'B' needs the trial's baseline cut-offs for men and women "
+                "(scoring setting fried_slowness_b; fried.baseline_slowness_cutoffs derives them)"
+            )
+        strata = {}
+        for sx, (split, short_s, tall_s) in cuts.items():
+            with np.errstate(invalid="ignore"):
+                strata[sx] = (
+                    split,
+                    timed & (cs >= centiseconds(np.array([short_s]))[0]),
+                    timed & (cs >= centiseconds(np.array([tall_s]))[0]),
+                )
+    else:
+        raise ValueError(
+            f"Fried slowness rule {rule!r} is not available (A, B or D; rule C uses other course "
+            "lengths and is not transferable, physical.md §7)"
+        )
     cands = []
-    for sx in (MALE, FEMALE):
+    for sx, (split, slow_short, slow_tall) in strata.items():
         sex_possible = (sex == sx) | ~np.isin(sex, (MALE, FEMALE))
         h_known = ~np.isnan(height_cm)
         with np.errstate(invalid="ignore"):
-            tall = height_cm > TALL_ABOVE_CM[sx]
+            tall = height_cm > split
         cands.append((timed & sex_possible & (~h_known | ~tall), slow_short))
         cands.append((timed & sex_possible & (~h_known | tall), slow_tall))
     return _agree(cands, len(cs))
+
+
+def baseline_slowness_cutoffs(
+    sex: np.ndarray, height_cm: np.ndarray, walk_s: np.ndarray
+) -> tuple[tuple[int, float, float, float], ...]:
+    """Rule B cut-offs from the trial's baseline: per sex, split at the median height, the 4 m
+    time of the slowest 20 % (80th percentile, linear) in each half (Fried et al. 2001: "slowest
+    20 %, stratified by gender and height"). ValueError when a stratum has no timed walk."""
+    out = []
+    for sx in (MALE, FEMALE):
+        mine = (sex == sx) & ~np.isnan(height_cm) & ~np.isnan(walk_s)
+        if not mine.any():
+            raise ValueError(f"no timed 4 m walk with a height for sex code {sx} at baseline")
+        split = float(np.median(height_cm[mine]))
+        cuts = []
+        for half in (height_cm[mine] <= split, height_cm[mine] > split):
+            times = walk_s[mine][half]
+            if not len(times):
+                times = walk_s[mine]  # every height at the median: one stratum
+            cuts.append(round(float(np.percentile(times, 80)), 2))
+        out.append((sx, split, cuts[0], cuts[1]))
+    return tuple(out)
 
 
 def weakness(sex: np.ndarray, bmi: np.ndarray, grip_kg: np.ndarray, table: str) -> np.ndarray:
@@ -178,6 +231,15 @@ def weakness(sex: np.ndarray, bmi: np.ndarray, grip_kg: np.ndarray, table: str) 
     return _agree(cands, len(b))
 
 
+_SLOWNESS_RULE_TEXT = {
+    "A": lambda s: "A (4.572 m equivalent)",
+    "B": lambda s: "B (baseline slowest 20 %: "
+    + ", ".join(f"{'M' if r[0] == MALE else 'F'} ≤{r[1]:g} cm {r[2]:g} s, >{r[1]:g} cm {r[3]:g} s"
+                for r in s.fried_slowness_b) + ")",
+    "D": lambda s: f"D (gait speed < {s.fried_slowness_speed_ms:g} m/s)",
+}  # fmt: skip
+
+
 def _category(count: np.ndarray) -> np.ndarray:
     return np.where(count >= 3, FRAIL, np.where(count >= 1, PRE_FRAIL, ROBUST)).astype(float)
 
@@ -193,6 +255,7 @@ def score_fried(
         column(values, "height_cm").to_numpy(),
         column(values, "walk4m_s").to_numpy(),
         settings.fried_slowness_rule,
+        settings,
     )
     weak = weakness(
         sex,
@@ -240,7 +303,7 @@ def score_fried(
         if n in status.columns:
             assessed |= status[n].notna().to_numpy()
     rules = (
-        f"slowness {settings.fried_slowness_rule} (4.572 m equivalent); weakness "
+        f"slowness {_SLOWNESS_RULE_TEXT[settings.fried_slowness_rule](settings)}; weakness "
         f"{settings.fried_weakness_table}, BMI rounded to 0.1; unable = "
         f"{'positive' if settings.fried_unable_positive else 'missing'}"
     )

@@ -7,8 +7,9 @@ Nothing here knows about a particular instrument, Qt, files or databases.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 import pandas as pd
@@ -192,19 +193,105 @@ class Score:
     is_text: bool = False
 
 
+# The allowed values of the text settings (physical.md §9, psqi.md §3).
+SETTING_CHOICES: dict[str, tuple[str, ...]] = {
+    "reference_set": ("AWGS2019", "EWGSOP2"),
+    "tug_recorded": ("best", "mean", "first"),
+    "walk_recorded": ("best", "mean", "first"),
+    "grip_recorded": ("max", "mean", "first"),
+    "fried_slowness_rule": ("A", "B", "D"),
+    "fried_weakness_table": ("CHS", "CHARLS"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class ScoringSettings:
-    """Study settings that change how scores or clinical flags are computed (protocol options)."""
+    """Study settings that change how scores or clinical flags are computed (protocol options,
+    physical.md §9); a protocol file sets them under ``scoring_settings``."""
 
     psqi_poor_sleeper_cutoff: float = 5.0  # poor sleeper when global > cut-off (Buysse 1989)
     reference_set: str = "AWGS2019"  # or "EWGSOP2" (physical.md §0)
     tug_recorded: str = "best"  # best | mean | first
     walk_recorded: str = "best"  # SPPB uses the faster of two trials (Guralnik 1994)
     grip_recorded: str = "max"  # max | mean | first
-    fried_slowness_rule: str = "A"  # physical.md §7: A = equivalent speed
+    # physical.md §7: A = 15 ft equivalent speed; B = slowest 20 % of the trial's baseline by sex
+    # and height (cut-offs in fried_slowness_b); D = one gait-speed threshold (not Fried's rule)
+    fried_slowness_rule: str = "A"
+    fried_slowness_speed_ms: float = 0.8  # rule D: slow when gait speed < this (0.8 or 1.0 m/s)
+    # rule B: (sex code, height split cm, cut-off s at or below the split, cut-off s above it);
+    # slow when the 4 m time ≥ the cut-off (fried.baseline_slowness_cutoffs derives them)
+    fried_slowness_b: tuple[tuple[int, float, float, float], ...] = ()
     fried_weakness_table: str = "CHS"  # CHS | CHARLS
     fried_unable_positive: bool = True
     sppb_unable_scores_zero: bool = True  # reasons 1–5 → 0 points (physical.md §6)
+
+    @classmethod
+    def from_mapping(
+        cls, data: Mapping[str, object], where: str = "scoring setting"
+    ) -> ScoringSettings:
+        """Settings from a protocol file or the command line; ValueError naming the setting."""
+        if not isinstance(data, Mapping):
+            raise ValueError(f"{where}s must be an object of name: value pairs")
+        known = {f.name: f for f in fields(cls)}
+        out: dict[str, object] = {}
+        for name, value in data.items():
+            if name not in known:
+                raise ValueError(f"{where} '{name}' is unknown (known: {', '.join(known)})")
+            out[name] = _setting_value(name, value, getattr(cls(), name), where)
+        return cls(**out)
+
+    def changed(self) -> dict[str, object]:
+        """The settings that differ from the published defaults (for reports and exports)."""
+        default = ScoringSettings()
+        return {
+            f.name: getattr(self, f.name)
+            for f in fields(self)
+            if getattr(self, f.name) != getattr(default, f.name)
+        }
+
+
+def _setting_value(name: str, value: object, default: object, where: str) -> object:
+    what = f"{where} '{name}'"
+    if isinstance(default, bool):
+        if isinstance(value, str) and value.lower() in ("true", "yes", "1", "false", "no", "0"):
+            return value.lower() in ("true", "yes", "1")
+        if not isinstance(value, bool):
+            raise ValueError(f"{what} must be true or false, not {value!r}")
+        return value
+    if isinstance(default, float):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"{what} must be a number, not {value!r}") from None
+        if isinstance(value, bool) or not math.isfinite(number) or number <= 0:
+            raise ValueError(f"{what} must be a positive number, not {value!r}")
+        return number
+    if isinstance(default, str):
+        choices = SETTING_CHOICES[name]
+        text = str(value).strip()
+        match = next((c for c in choices if c.lower() == text.lower()), None)
+        if match is None:
+            extra = ""
+            if name == "fried_slowness_rule" and text.upper() == "C":
+                extra = (
+                    " (rule C uses other course lengths and is not transferable, physical.md §7)"
+                )
+            raise ValueError(f"{what}: {value!r} is not one of {', '.join(choices)}{extra}")
+        return match
+    rows = []  # fried_slowness_b
+    try:
+        for row in value:  # type: ignore[union-attr]
+            sex, split, short, tall = row
+            if int(sex) not in (1, 2):
+                raise ValueError
+            rows.append((int(sex), float(split), float(short), float(tall)))
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{what} must list [sex code 1/2, height split cm, cut-off s ≤ split, cut-off s above]"
+        ) from None
+    if len({r[0] for r in rows}) != len(rows):
+        raise ValueError(f"{what}: one row per sex")
+    return tuple(rows)
 
 
 # A rule's test: given the frame of typed values *and* scores of many administrations (one row

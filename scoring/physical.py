@@ -25,6 +25,7 @@ import pandas as pd
 
 from scoring.model import (
     PERFORMANCE_MISSING,
+    SETTING_CHOICES,
     ChangeRule,
     Instrument,
     Item,
@@ -38,9 +39,8 @@ from scoring.model import (
 )
 from scoring.participant import FEMALE, MALE
 
-AWGS = "AWGS2019"
-EWGSOP2 = "EWGSOP2"
-REFERENCE_SETS = (AWGS, EWGSOP2)
+REFERENCE_SETS = SETTING_CHOICES["reference_set"]
+AWGS, EWGSOP2 = REFERENCE_SETS  # "AWGS2019", "EWGSOP2"
 SRC_AWGS = "AWGS 2019, Chen, JAMDA 2020;21:300"
 SRC_EWGSOP2 = "EWGSOP2, Cruz-Jentoft, Age Ageing 2019;48:16"
 SRC_STEADI = "CDC STEADI"

@@ -5,13 +5,22 @@ J Gerontol A 2018 for the CHARLS table) and the model trial's eligibility (NCT04
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from scoring.engine import evaluate, evaluate_visit
-from scoring.fried import FRAIL, INDETERMINATE, PRE_FRAIL, ROBUST, slowness, weakness
+from scoring.fried import (
+    FRAIL,
+    INDETERMINATE,
+    PRE_FRAIL,
+    ROBUST,
+    baseline_slowness_cutoffs,
+    slowness,
+    weakness,
+)
 from scoring.model import ScoringSettings
 from scoring.participant import FEMALE, MALE
 from tests.scoring.physical_helpers import rules, run
@@ -96,8 +105,72 @@ def test_slowness_decided_without_height_when_it_cannot_matter() -> None:
 
 
 def test_slowness_other_rules_are_refused_clearly() -> None:
+    # physical.md §7: B needs the trial's baseline; C uses other course lengths (not transferable)
     with pytest.raises(ValueError, match="baseline"):
         slowness(np.array([1.0]), np.array([170.0]), np.array([5.0]), rule="B")
+    with pytest.raises(ValueError, match="not transferable"):
+        slowness(np.array([1.0]), np.array([170.0]), np.array([5.0]), rule="C")
+    with pytest.raises(ValueError, match="not transferable"):
+        ScoringSettings.from_mapping({"fried_slowness_rule": "C"})
+
+
+@pytest.mark.parametrize(
+    ("threshold", "t", "slow"),
+    [(0.8, 5.00, 0), (0.8, 5.01, 1), (1.0, 4.00, 0), (1.0, 4.01, 1), (0.8, 3.0, 0)],
+)
+def test_slowness_rule_d_single_gait_speed_threshold(threshold, t, slow) -> None:
+    """physical.md §7 rule D: slow when gait speed < 0.8 (or 1.0) m/s; 4 m in 5.00 s is exactly
+    0.8 m/s (not slow), in 5.01 s 0.798 m/s (slow). Sex and height do not matter."""
+    settings = ScoringSettings(fried_slowness_rule="D", fried_slowness_speed_ms=threshold)
+    got = slowness(np.array([np.nan]), np.array([np.nan]), np.array([t]), "D", settings)
+    assert got[0] == slow
+    row = _fried(walk4m_1_s=t)
+    ev = run(row, settings)
+    assert ev.scores["fried_slowness"].iloc[0] == slow
+    assert f"D (gait speed < {threshold:g} m/s)" in ev.scores["fried_rules"].iloc[0]
+
+
+def test_slowness_rule_b_slowest_fifth_of_baseline_by_sex_and_height() -> None:
+    """Fried et al. 2001 (CHS): slowness = the slowest 20 % of the cohort's walk times, stratified
+    by gender and height at the median height. Six men 160–185 cm (median 172.5 cm): the three
+    shorter walked 5, 6 and 7 s, so their slowest fifth starts at the 80th percentile
+    5 + 0.8 × (7 − 5) = 6.6 s; the taller three 4, 4.5, 5 s → 4 + 0.8 × 1 = 4.8 s."""
+    sex = np.array([MALE] * 6 + [FEMALE] * 4, dtype=float)
+    height = np.array([160, 165, 170, 175, 180, 185, 150, 155, 160, 165], dtype=float)
+    walk = np.array([5, 6, 7, 4, 4.5, 5, 6, 8, 5, 7], dtype=float)
+    cuts = baseline_slowness_cutoffs(sex, height, walk)
+    men = next(c for c in cuts if c[0] == MALE)
+    women = next(c for c in cuts if c[0] == FEMALE)
+    assert men == (MALE, 172.5, 6.6, 4.8)
+    assert women == (FEMALE, 157.5, 7.6, 6.6)  # [6, 8] → 6 + 0.8·2; [5, 7] → 5 + 0.8·2
+    settings = ScoringSettings(fried_slowness_rule="B", fried_slowness_b=cuts)
+    t = np.array([6.59, 6.6, 4.79, 4.8])
+    men4 = np.full(4, MALE, dtype=float)
+    got = slowness(men4, np.array([170, 170, 180, 180.0]), t, "B", settings)
+    assert got.tolist() == [0, 1, 0, 1]
+    # height unknown: slow only when slow in both strata
+    both = slowness(np.array([MALE] * 2, dtype=float), np.array([np.nan] * 2), np.array([6.6, 5.0]),
+                    "B", settings)  # fmt: skip
+    assert both[0] == 1 and math.isnan(both[1])
+
+
+def test_settings_from_a_protocol_mapping_name_what_is_wrong() -> None:
+    s = ScoringSettings.from_mapping(
+        {"reference_set": "ewgsop2", "tug_recorded": "mean", "psqi_poor_sleeper_cutoff": 7,
+         "fried_unable_positive": False}
+    )  # fmt: skip
+    assert (s.reference_set, s.tug_recorded, s.psqi_poor_sleeper_cutoff) == ("EWGSOP2", "mean", 7)
+    assert s.changed() == {"psqi_poor_sleeper_cutoff": 7.0, "reference_set": "EWGSOP2",
+                           "tug_recorded": "mean", "fried_unable_positive": False}  # fmt: skip
+    for bad, where in (
+        ({"reference": "AWGS2019"}, "'reference' is unknown"),
+        ({"grip_recorded": "best"}, "'grip_recorded': 'best' is not one of max, mean, first"),
+        ({"psqi_poor_sleeper_cutoff": "x"}, "must be a number"),
+        ({"fried_unable_positive": "maybe"}, "true or false"),
+        ({"fried_slowness_b": [[3, 170, 6, 5]]}, "sex code 1/2"),
+    ):
+        with pytest.raises(ValueError, match=re.escape(where)):
+            ScoringSettings.from_mapping(bad)
 
 
 @pytest.mark.parametrize(
