@@ -169,7 +169,8 @@ def run_report(args: argparse.Namespace) -> int:
             )
             return 1
         frame = store.answers_frame(session)
-        ev = evaluate_frame(frame)  # the whole study scored once, as the score command does
+        settings = store.study(session).protocol.scoring_settings
+        ev = evaluate_frame(frame, settings)  # the whole study scored once, as `score` does
         jobs = (
             (record, slice_evaluation(ev, record.frame.index))
             for record in iter_records(store, session, frame=frame)

@@ -1,4 +1,4 @@
-"""``python main.py score INPUT -o OUTPUT [--flags FLAGS] [--strict]``.
+"""``python main.py score INPUT -o OUTPUT [--flags FLAGS] [--strict] [--setting NAME=VALUE ...]``.
 
 Scores and flags a table of administrations (one row each, codebook-named columns) with the same
 batch path as exports (scoring.engine.evaluate). Unknown columns pass through unchanged; every score
@@ -11,12 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 
 from cli.errors import CommandError
 from scoring.engine import Evaluation, evaluate
+from scoring.fried import baseline_slowness_cutoffs
+from scoring.model import ScoringSettings
 from scoring.registry import INSTRUMENTS, all_items
 
 FLAG_FILE_COLUMNS = ["row", "variable", "value", "level", "rule", "message", "message_zh"]
@@ -35,7 +38,53 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--strict", action="store_true", help="any error-level flag: exit 1 and write nothing"
     )
+    p.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a scoring setting of the protocol (repeatable), e.g. reference_set=EWGSOP2, "
+        "tug_recorded=mean, psqi_poor_sleeper_cutoff=7, fried_slowness_rule=B (cut-offs from the "
+        "input's first row per participant)",
+    )
     p.set_defaults(handler=run)
+
+
+def parse_settings(pairs: list[str]) -> ScoringSettings:
+    """``--setting NAME=VALUE`` pairs → ScoringSettings (CommandError naming the bad one)."""
+    data: dict[str, object] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CommandError(f"--setting {pair!r}: write NAME=VALUE (e.g. reference_set=EWGSOP2)")
+        data[name.strip()] = value.strip()
+    try:
+        return ScoringSettings.from_mapping(data, "--setting")
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def with_baseline_cutoffs(raw: pd.DataFrame, settings: ScoringSettings) -> ScoringSettings:
+    """Fried slowness rule B without given cut-offs: derive them from the input's baseline (each
+    participant's first row; every row when there is no participant column), physical.md §7."""
+    if settings.fried_slowness_rule != "B" or settings.fried_slowness_b:
+        return settings
+    base = raw.drop_duplicates("participant") if "participant" in raw.columns else raw
+    ev = evaluate(base, replace(settings, fried_slowness_rule="A"), INSTRUMENTS)
+    values = pd.concat([ev.values, ev.scores], axis=1)
+    cols = [values[c].to_numpy(dtype="float64") for c in ("sex", "height_cm", "walk4m_s")]
+    try:
+        cuts = baseline_slowness_cutoffs(*cols)
+    except (KeyError, ValueError) as exc:
+        raise CommandError(
+            f"fried_slowness_rule=B: cannot derive baseline cut-offs ({exc})"
+        ) from None
+    shown = "; ".join(
+        f"{'men' if s == 1 else 'women'} ≤ {h:g} cm: {a:g} s, > {h:g} cm: {b:g} s"
+        for s, h, a, b in cuts
+    )
+    print(f"Fried slowness rule B, baseline slowest 20 %: {shown}", file=sys.stderr)
+    return replace(settings, fried_slowness_b=cuts)
 
 
 def read_table(path: Path) -> pd.DataFrame:
@@ -126,7 +175,8 @@ def run(args: argparse.Namespace) -> int:
             "(e.g. sf36_01, psqi_bedtime, eqvas, tug_1_s)"
         )
     raw = raw.reset_index(drop=True)
-    ev = evaluate(raw, instruments=INSTRUMENTS)
+    settings = with_baseline_cutoffs(raw, parse_settings(args.setting))
+    ev = evaluate(raw, settings, instruments=INSTRUMENTS)
     flags = flag_file_frame(ev, raw.index)
     errors = int((flags["level"] == "error").sum())
     if args.strict and errors:

@@ -568,7 +568,7 @@ def crf_input(
     insts = instruments_for_visit(v, instruments)
     ev = evaluation
     if completed and ev is None and len(record.frame):
-        ev = evaluate_frame(record.frame, settings, instruments)
+        ev = evaluate_frame(record.frame, settings or record.study.settings, instruments)
     return CrfInput(
         record=record,
         visit=v,
@@ -625,7 +625,7 @@ def build_crf_set(
     versions: list[str] = []
     ev = None
     if completed and len(record.frame):
-        ev = evaluate_frame(record.frame, settings, instruments)
+        ev = evaluate_frame(record.frame, settings or record.study.settings, instruments)
     for i, v in enumerate(record.visits):
         ci = crf_input(record, v.visit, completed=completed, instruments=instruments, evaluation=ev)
         part, version = crf_story(ci, ctx, wording)

@@ -162,6 +162,7 @@ class StudyContext:
     visit_codes: tuple[str, ...]
     sites: frozenset[str]
     participants: dict[str, dict[str, object]]  # code → participant fields
+    settings: ScoringSettings | None = None  # the study protocol's scoring settings
 
 
 def context_from_store(store, session) -> StudyContext:
@@ -173,6 +174,7 @@ def context_from_store(store, session) -> StudyContext:
         visit_codes=tuple(info.protocol.visit_codes),
         sites=frozenset(s.code for s in store.sites(session)),
         participants=parts,
+        settings=info.protocol.scoring_settings,
     )
 
 
@@ -529,6 +531,7 @@ def build_plan(
     ranked = ranked.sort_values(["participant", "_r"], kind="stable").drop(columns="_r")
     status_frame = pd.DataFrame(status_cols, index=cells.index).loc[ranked.index]
     report(steps - 2, steps)
+    settings = settings or context.settings
     ev = evaluate(ranked, settings, pool, status=status_frame if status_cols else None)
     report(steps - 1, steps)
     warned: dict[int, set[str]] = {}

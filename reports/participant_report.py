@@ -549,7 +549,7 @@ def _charts(
             label = decl.zh if ctx.lang == "zh" else decl.en
             series.append((label, vals))
             unit = decl.unit or unit
-            cuts = clinical_cutoffs(name, ev.instruments, work, settings or ScoringSettings())
+            cuts = clinical_cutoffs(name, ev.instruments, work, settings or record.study.settings)
             if not cuts:
                 no_cutoff.append(name)
             cutoffs += [c for c in cuts if c not in cutoffs]
@@ -771,7 +771,7 @@ def build_participant_report(
     """
     ev = evaluation
     if ev is None:
-        ev = evaluate_frame(record.frame, settings, instruments)
+        ev = evaluate_frame(record.frame, settings or record.study.settings, instruments)
     st = make_styles(ctx.lang)
     story: list[Flowable] = []
     story += _header(record, ctx, st)

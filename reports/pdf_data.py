@@ -29,6 +29,7 @@ class StudyData:
     title_zh: str
     site: str = ""
     site_name: str = ""
+    settings: ScoringSettings = field(default_factory=ScoringSettings)  # the protocol's
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +219,7 @@ def iter_records(
                 title_zh=info.title_zh,
                 site=prow.site,
                 site_name=getattr(site, "name", "") if site else "",
+                settings=info.protocol.scoring_settings,
             ),
             participant=copy_row(ParticipantData, prow),
             visits=visits,

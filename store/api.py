@@ -1719,6 +1719,7 @@ class Store:
             attrs = self._attributes(conn, v, merged)
             ev = evaluate_visit(
                 {**merged, **attrs},
+                proto.scoring_settings,
                 previous=self._previous_raw(conn, v, proto),
                 instruments=self.instruments,
             )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+from scoring.model import ScoringSettings
 
 PROTOCOL_DIR = Path(__file__).resolve().parent.parent / "resources" / "protocols"
 DEFAULT_PROTOCOL = PROTOCOL_DIR / "model_trial.json"
@@ -61,6 +63,9 @@ class Protocol:
     infusions: tuple[InfusionDef, ...] = ()
     registration: str = ""
     day1: str = ""
+    # protocol options for scoring and clinical flags (physical.md §9): reference set, recorded
+    # trial value, Fried rules, PSQI cut-off; the published defaults unless the file sets them
+    scoring_settings: ScoringSettings = field(default_factory=ScoringSettings)
 
     def visit(self, code: str) -> VisitDef:
         for v in self.visits:
@@ -131,6 +136,12 @@ class Protocol:
             )
             for i, f in enumerate(data.get("infusions") or [])
         )
+        try:
+            settings = ScoringSettings.from_mapping(
+                data.get("scoring_settings") or {}, "protocol scoring setting"
+            )
+        except ValueError as exc:
+            raise ProtocolError(str(exc)) from None
         return cls(
             code=need(data, "code", "header"),
             title_en=need(data, "title_en", "header"),
@@ -139,6 +150,7 @@ class Protocol:
             infusions=infusions,
             registration=str(data.get("registration") or ""),
             day1=str(data.get("day1") or ""),
+            scoring_settings=settings,
         )
 
     def with_window(self, code: str, before: int, after: int) -> Protocol:
@@ -162,6 +174,7 @@ class Protocol:
             self.infusions,
             self.registration,
             self.day1,
+            self.scoring_settings,
         )
 
 

@@ -168,3 +168,47 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     for target in (tmp_path / "nope.csv", tmp_path):
         proc = run_score(target, "-o", tmp_path / "o.csv")
         assert proc.returncode == 2 and len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_protocol_settings_on_the_command_line(tmp_path: Path) -> None:
+    """--setting switches the reference set: a woman's 4 m walk in 4.60 s (0.87 m/s) is slow by
+    AWGS 2019 (< 1.0 m/s) but not by EWGSOP2 (≤ 0.8 m/s) (physical.md §2); a bad setting is one
+    line naming it, exit 2."""
+    src = tmp_path / "walk.csv"
+    pd.DataFrame([{"sex": "F", "age": "70", "walk4m_1_s": "4.60"}]).to_csv(src, index=False)
+    out = tmp_path / "out.csv"
+
+    def rules(*setting: str) -> set[str]:
+        r = run_score(src, "-o", out, *setting)
+        assert r.returncode == 0, r.stderr
+        return set(pd.read_csv(tmp_path / "out.flags.csv")["rule"])
+
+    assert "awgs2019.gait_speed_low" in rules()
+    ewg = rules("--setting", "reference_set=EWGSOP2")
+    assert "awgs2019.gait_speed_low" not in ewg and "ewgsop2.gait_speed_low" not in ewg
+    bad = run_score(src, "-o", out, "--setting", "reference_set=WHO")
+    assert bad.returncode == 2
+    assert bad.stderr.count("\n") == 1 and "reference_set" in bad.stderr and "EWGSOP2" in bad.stderr
+    assert "NAME=VALUE" in run_score(src, "-o", out, "--setting", "oops").stderr
+
+
+def test_fried_slowness_rule_b_derives_the_baseline_cutoffs(tmp_path: Path) -> None:
+    """Rule B (Fried 2001: slowest 20 % by sex and height) from the input's first row per
+    participant; the cut-offs used are printed, and a follow-up row does not change them."""
+    rows = []
+    for k, (sex, h, t) in enumerate(
+        [("M", 160, 5), ("M", 165, 6), ("M", 170, 7), ("M", 175, 4), ("M", 180, 4.5),
+         ("M", 185, 5), ("F", 150, 6), ("F", 155, 8), ("F", 160, 5), ("F", 165, 7)]
+    ):  # fmt: skip
+        rows.append({"participant": f"P{k}", "visit": "BL", "sex": sex, "height_cm": str(h),
+                     "walk4m_1_s": str(t), "fried_weightloss": "0"})  # fmt: skip
+    rows.append({"participant": "P0", "visit": "M3", "sex": "M", "height_cm": "160",
+                 "walk4m_1_s": "30", "fried_weightloss": "0"})  # fmt: skip
+    src = tmp_path / "fried.csv"
+    pd.DataFrame(rows).to_csv(src, index=False)
+    r = run_score(src, "-o", tmp_path / "o.csv", "--setting", "fried_slowness_rule=B")
+    assert r.returncode == 0, r.stderr
+    # men split at 172.5 cm: [5, 6, 7] → P80 6.6 s, [4, 4.5, 5] → 4.8 s (linear percentile)
+    assert "men ≤ 172.5 cm: 6.6 s, > 172.5 cm: 4.8 s" in r.stderr
+    out = pd.read_csv(tmp_path / "o.csv")
+    assert out["fried_slowness"].tolist()[:3] == [0, 0, 1]  # 5 s, 6 s, 7 s against 6.6 s

@@ -65,3 +65,39 @@ def test_study_changes_a_window_audited(store, sessions):
     rows = [r for r in store.audit_trail(dm) if r.entity == "study" and r.field == "protocol"]
     assert rows[-1].reason == "protocol amendment 2"
     assert store.verify_audit(dm).ok
+
+
+def test_protocol_scoring_settings_are_the_study_settings(tmp_path, target):
+    """A study's protocol file sets its scoring options (physical.md §9): here the mean of the
+    TUG trials instead of the best; the printed report scores with them, and a bad option is
+    refused with its name."""
+    from reports.pdf_data import evaluate_frame, load_participant
+    from store.api import Store
+    from tests.store.conftest import PASSWORDS, USERNAMES
+
+    data = json.loads(DEFAULT_PROTOCOL.read_text(encoding="utf-8"))
+    data["scoring_settings"] = {"tug_recorded": "mean", "reference_set": "EWGSOP2"}
+    proto = Protocol.from_dict(data)
+    assert proto.scoring_settings.changed() == {"tug_recorded": "mean", "reference_set": "EWGSOP2"}
+    assert Protocol.from_json(proto.to_json()) == proto
+    st = Store.open(target, protocol=proto)
+    try:
+        st.create_first_admin(USERNAMES["administrator"], PASSWORDS["administrator"])
+        admin = st.login(USERNAMES["administrator"], PASSWORDS["administrator"])
+        st.add_site(admin, "SH", "Shanghai")
+        st.create_user(admin, USERNAMES["assessor"], PASSWORDS["assessor"], "assessor")
+        asr = st.login(USERNAMES["assessor"], PASSWORDS["assessor"])
+        assert st.study(asr).protocol.scoring_settings.tug_recorded == "mean"
+        st.add_participant(asr, "SH-001", "SH", "F", "1950-03-04", 160, 55.5,
+                           dt.date(2026, 1, 10))  # fmt: skip
+        ver = st.visit(asr, "SH-001", "BL").row_version
+        st.save_answers(asr, "SH-001", "BL", {"tug_1_s": 10.0, "tug_2_s": 12.0},
+                        expected_version=ver)  # fmt: skip
+        record = load_participant(st, asr, "SH-001")
+        ev = evaluate_frame(record.frame, record.study.settings)
+        assert ev.scores["tug_s"].iloc[0] == 11.0  # mean of 10 and 12 (best would be 10)
+    finally:
+        st.close()
+    data["scoring_settings"] = {"tug_recorded": "slowest"}
+    with pytest.raises(ProtocolError, match="'tug_recorded': 'slowest' is not one of best"):
+        Protocol.from_dict(data)
