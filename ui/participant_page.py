@@ -124,6 +124,10 @@ class ParticipantPage(QWidget):
         self.form: VisitForm | None = None
         self.forms: dict[tuple[str, ...], VisitForm] = {}  # reused across visits/participants
         self.open_flags: dict[tuple[str, str], int] = {}
+        # answers per (visit, visit row version) of the open participant: every answer write
+        # bumps the visit's row version (store.save_answers), and the visit rows are re-read at
+        # each open, so an entry is never stale; switching back and forth reads each visit once
+        self._answers: dict[tuple[str, int], dict[str, Any]] = {}
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         self.header = QLabel()
@@ -178,12 +182,15 @@ class ParticipantPage(QWidget):
         self.form = None
         self.stack.setCurrentWidget(self.placeholder)
         self.code = code
+        self._answers.clear()
         self.participant = self.store.participant(self.session, code)
         self.reload_timeline()
         self._refresh_header()
 
-    def reload_timeline(self, keep: str | None = None) -> None:
-        visits = self.store.visits(self.session, self.code)
+    def reload_timeline(self, keep: str | None = None, visits: list[Any] | None = None) -> None:
+        """Re-read the visits (or show ``visits``, already read) in the timeline."""
+        if visits is None:
+            visits = self.store.visits(self.session, self.code)
         self.timeline.set_rows(
             [TimelineRow(v, self.open_flags.get((self.code, v.visit), 0)) for v in visits]
         )
@@ -199,9 +206,12 @@ class ParticipantPage(QWidget):
                 self.view.setCurrentIndex(self.timeline.index(row, 0))
 
     def set_open_flags(self, counts: dict[tuple[str, str], int]) -> None:
+        if counts == self.open_flags:  # e.g. right after load(), which used these counts
+            self.open_flags = counts
+            return
         self.open_flags = counts
-        if self.code:
-            self.reload_timeline(self.current_visit_code())
+        if self.code:  # the counts changed, not the visits: no need to read them again
+            self.reload_timeline(self.current_visit_code(), [t.visit for t in self.timeline.rows()])
 
     def _refresh_header(self) -> None:
         p = self.participant
@@ -232,7 +242,15 @@ class ParticipantPage(QWidget):
         visit = self.timeline.row_at(row).visit
         if self.form is not None and self.form.dirty():
             self.form.save_draft()
-        ctx = load_context(self.store, self.session, self.code, visit.visit, self.study)
+        ctx = load_context(
+            self.store,
+            self.session,
+            self.code,
+            visit.visit,
+            self.study,
+            self.participant,
+            self._visit_answers,
+        )
         key = tuple(i.key for i in ctx.instruments)
         form = self.forms.get(key)
         if form is None:
@@ -251,6 +269,14 @@ class ParticipantPage(QWidget):
         if focus:
             form.focus_first()
         return form
+
+    def _visit_answers(self, visit: Any) -> dict[str, Any]:
+        key = (visit.visit, visit.row_version)
+        answers = self._answers.get(key)
+        if answers is None:
+            answers = self.store.answers(self.session, self.code, visit.visit)
+            self._answers[key] = answers
+        return answers
 
     def _offer_draft(self, form: VisitForm, draft: dict) -> None:
         payload = draft.get("payload", draft) if isinstance(draft, dict) else draft

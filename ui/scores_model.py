@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -49,6 +49,7 @@ class ScoresModel(QAbstractTableModel):
         self._pos = {s.name: i for i, (_, s) in enumerate(self._rows)}
         self._values: dict[str, object] = {}
         self._levels: dict[str, tuple[Level, str]] = {}
+        self._pending: set[str] = set()  # not scored yet for the visit on screen: blank
         i18n.notifier.changed.connect(self._relabel)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -64,6 +65,8 @@ class ScoresModel(QAbstractTableModel):
         return self._values.get(name)
 
     def display(self, name: str) -> str:
+        if name in self._pending:
+            return ""
         return format_score(self._rows[self._pos[name]][1], self._values.get(name))
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -75,7 +78,7 @@ class ScoresModel(QAbstractTableModel):
             if col == 0:
                 return i18n.pick(score.en, score.zh)
             if col == 1:
-                return format_score(score, self._values.get(score.name))
+                return self.display(score.name)
             d = score.decimals if score.decimals >= 0 else 1
             lo = "" if score.low is None else _num(score.low, d)
             hi = "" if score.high is None else _num(score.high, d)
@@ -86,7 +89,11 @@ class ScoresModel(QAbstractTableModel):
             level = self._levels.get(score.name)
             text = f"{i18n.pick(inst.en, inst.zh)}: {score.name}\n{score.rule} ({score.source})"
             return f"{level[1]}\n{text}" if level else text
-        if role == Qt.ItemDataRole.BackgroundRole and score.name in self._levels:
+        if (
+            role == Qt.ItemDataRole.BackgroundRole
+            and score.name in self._levels
+            and score.name not in self._pending
+        ):
             return QBrush(QColor(LEVEL_COLOURS[self._levels[score.name][0]][0]))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -103,6 +110,17 @@ class ScoresModel(QAbstractTableModel):
             return None
         return (self.tr("Score"), self.tr("Value"), self.tr("Range"))[section]
 
+    def set_pending(self, names: Iterable[str]) -> None:
+        """Show ``names`` blank until their next ``update`` (another visit was bound and they
+        are scored a moment later); the others keep their values until then."""
+        pending = {n for n in names if n in self._pos}
+        changed = [self._pos[n] for n in pending ^ self._pending]
+        self._pending = pending
+        if changed:
+            self.dataChanged.emit(
+                self.index(min(changed), 1), self.index(max(changed), len(self.COLUMNS) - 1)
+            )
+
     def update(
         self,
         values: dict[str, object],
@@ -113,6 +131,9 @@ class ScoresModel(QAbstractTableModel):
         names = list(self._pos) if names is None else [n for n in names if n in self._pos]
         changed: list[int] = []
         for n in names:
+            if n in self._pending:
+                self._pending.discard(n)
+                changed.append(self._pos[n])
             new = values.get(n)
             old = self._values.get(n)
             same = (

@@ -4,6 +4,7 @@ except the reason prompt): building a ``VisitContext`` and saving a visit as one
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -66,8 +67,16 @@ def support_instruments(form: tuple[Instrument, ...]) -> tuple[Instrument, ...]:
     return tuple(out)
 
 
+AnswerReader = Callable[[Any], dict[str, Any]]  # visit row → its answers by item
+
+
 def raw_previous(
-    store: Any, session: Any, code: str, visits: list[Any], visit_code: str
+    store: Any,
+    session: Any,
+    code: str,
+    visits: list[Any],
+    visit_code: str,
+    read: AnswerReader | None = None,
 ) -> dict[str, object] | None:
     """Answers of the participant's last earlier visit that has any (for change rules)."""
     earlier = []
@@ -78,7 +87,7 @@ def raw_previous(
     for v in reversed(earlier):
         if v.status in ("missed", "not_done", "planned"):
             continue
-        answers = store.answers(session, code, v.visit)
+        answers = read(v) if read is not None else store.answers(session, code, v.visit)
         raw = {k: a.value for k, a in answers.items() if a.value is not None}
         if raw:
             return raw
@@ -94,10 +103,20 @@ def scoring_settings(study: Any) -> ScoringSettings:
 
 
 def load_context(
-    store: Any, session: Any, code: str, visit_code: str, study: Any = None
+    store: Any,
+    session: Any,
+    code: str,
+    visit_code: str,
+    study: Any = None,
+    participant: Any = None,
+    read: AnswerReader | None = None,
 ) -> VisitContext:
+    """Read one visit for the form: the participant (unless given), the visit rows (always
+    fresh: their row versions guard the save), the answers of this visit and of the previous
+    one (through ``read`` when the caller caches them per visit row version), the draft."""
     study = study or store.study(session)
-    participant = store.participant(session, code)
+    if participant is None or participant.code != code:
+        participant = store.participant(session, code)
     visits = store.visits(session, code)
     visit = next(v for v in visits if v.visit == visit_code)
     form = visit_instruments(study.protocol, visit_code)
@@ -105,8 +124,8 @@ def load_context(
         participant=participant,
         visit=visit,
         instruments=form,
-        answers=store.answers(session, code, visit_code),
-        previous=raw_previous(store, session, code, visits, visit_code),
+        answers=read(visit) if read is not None else store.answers(session, code, visit_code),
+        previous=raw_previous(store, session, code, visits, visit_code, read),
         attributes=attributes(participant, visit.actual_date or visit.target_date),
         settings=scoring_settings(study),
         draft=store.load_draft(session, code, visit_code),

@@ -326,6 +326,12 @@ class VisitForm(QWidget):
         self._dependents_timer = QTimer(self)
         self._dependents_timer.setSingleShot(True)
         self._dependents_timer.timeout.connect(self._evaluate_dependents)
+        # bind() scores the page on screen at once and the visit's other instruments right
+        # after the paint (one event-loop turn later); anything that reads them flushes first
+        self._unscored: list[Instrument] = []
+        self._rest_timer = QTimer(self)
+        self._rest_timer.setSingleShot(True)
+        self._rest_timer.timeout.connect(self._evaluate_rest)
         self._build()
         self.bind(ctx)
 
@@ -342,23 +348,22 @@ class VisitForm(QWidget):
         self.ctx = ctx
         self._pending.clear()
         self._dependents_timer.stop()
+        self._rest_timer.stop()
+        self._unscored = []
         self.undo_stack.clear()
         self.flags.clear()
         self.editing_unlocked = False
         for page in self.pages:
             if page.stopwatch is not None and page.stopwatch.running:
                 page.stopwatch.stop()
-        for row in self.rows.values():
-            row.state = FieldState()
-            self._show_state(row)
         self._load()
         self._loading = False
-        self.evaluate_all()
-        self._apply_read_only()
-        self._refresh_header()
         self.tabs.blockSignals(True)
         self.tabs.setCurrentIndex(0)
         self.tabs.blockSignals(False)
+        self._evaluate_shown()
+        self._apply_read_only()
+        self._refresh_header()
 
     # ---------------------------------------------------------------- building
     def _build(self) -> None:
@@ -510,19 +515,29 @@ class VisitForm(QWidget):
         )
 
     def _load(self) -> None:
+        """Put the context's answers into the fields; a field whose state does not change
+        (e.g. empty before and after) is not touched, so its page is not laid out again."""
         v = self.ctx.visit
         self.date_edit.setText(
             v.actual_date.isoformat() if v.actual_date else dt.date.today().isoformat()
         )
-        for name, ans in self.ctx.answers.items():
-            row = self.rows.get(name)
-            if row is None:
-                continue
-            row.state = FieldState(
-                stored_text(row.item, ans.value),
-                ans.status,
-                bool(getattr(ans, "timed", False)),
+        answers = self.ctx.answers
+        for name, row in self.rows.items():
+            ans = answers.get(name)
+            state = (
+                FieldState()
+                if ans is None
+                else FieldState(
+                    stored_text(row.item, ans.value),
+                    ans.status,
+                    bool(getattr(ans, "timed", False)),
+                )
             )
+            if state.as_tuple() == row.state.as_tuple() and row.edit.text() == (
+                "" if state.status else state.text
+            ):
+                continue
+            row.state = state
             self._show_state(row)
         self.saved_states = {n: r.state.as_tuple() for n, r in self.rows.items()}
 
@@ -639,7 +654,45 @@ class VisitForm(QWidget):
         self._evaluate(group, names)
 
     def evaluate_all(self) -> None:
+        self._rest_timer.stop()
+        self._unscored = []
         self._evaluate(list(self.ctx.instruments), list(self.rows))
+
+    def _with_requires(self, keys: set[str]) -> list[Instrument]:
+        needed = {r for i in self.ctx.instruments if i.key in keys for r in i.requires}
+        return [i for i in self.ctx.instruments if i.key in keys or i.key in needed]
+
+    def _evaluate_shown(self) -> None:
+        """Score the page on screen (with what it reads and what reads it) now; the visit's
+        other instruments after the paint (``_evaluate_rest``). Their scores read as pending
+        (blank) in the scores panel until then."""
+        if not self.pages:
+            return
+        group = self._group(self.pages[self.tabs.currentIndex()].inst)
+        done = {i.key for i in group}
+        self._unscored = [i for i in self.ctx.instruments if i.key not in done]
+        self.scores_model.set_pending(s.name for i in self._unscored for s in i.scores)
+        self._evaluate(group, [it.name for i in group for it in i.items if it.name in self.rows])
+        if self._unscored:
+            self._rest_timer.start(0)
+
+    def _evaluate_rest(self) -> None:
+        rest, self._unscored = self._unscored, []
+        self._rest_timer.stop()
+        if not rest:
+            return
+        group = self._with_requires({i.key for i in rest})
+        self._evaluate(group, [it.name for i in group for it in i.items if it.name in self.rows])
+
+    def flush(self) -> None:
+        """Score whatever ``bind`` left for after the paint, now."""
+        if self._unscored:
+            self._evaluate_rest()
+
+    @property
+    def scored(self) -> bool:
+        """Every instrument of the visit has been scored since it was opened."""
+        return not self._unscored
 
     def _evaluate(self, group: Sequence[Instrument], names: list[str]) -> None:
         values, status = self.raw_answers(names)
@@ -707,9 +760,11 @@ class VisitForm(QWidget):
             page.summary.setVisible(0 < len(parts) <= 6)
 
     def error_flags(self) -> dict[str, str]:
+        self.flush()
         return {k: m for k, (lv, m) in self.flags.items() if lv is Level.ERROR}
 
     def warning_flags(self) -> dict[str, str]:
+        self.flush()
         return {k: m for k, (lv, m) in self.flags.items() if lv is Level.WARNING}
 
     # ---------------------------------------------------------------- navigation
@@ -723,6 +778,7 @@ class VisitForm(QWidget):
             self.tabs.setCurrentIndex(index)
 
     def _page_changed(self, index: int) -> None:
+        self.flush()
         self._show_page_scores(index)
         QTimer.singleShot(0, lambda: self._focus_page(index))
 
@@ -754,6 +810,7 @@ class VisitForm(QWidget):
             target = order[i]
             page_index = next(k for k, p in enumerate(self.pages) if target in p.rows)
             if page_index != self.tabs.currentIndex():
+                self.flush()
                 self.tabs.blockSignals(True)
                 self.tabs.setCurrentIndex(page_index)
                 self.tabs.blockSignals(False)
