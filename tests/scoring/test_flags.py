@@ -231,11 +231,20 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
     pd.testing.assert_frame_equal(a, b, check_dtype=False)
 
 
+SETTINGS_VARIANTS = [
+    AWGS,
+    EWG,
+    ScoringSettings(tug_recorded="mean", walk_recorded="first", grip_recorded="mean",
+                    fried_weakness_table="CHARLS", fried_unable_positive=False,
+                    sppb_unable_scores_zero=False),
+    ScoringSettings(fried_slowness_rule="D", fried_slowness_speed_ms=1.0),
+    ScoringSettings(fried_slowness_rule="B",
+                    fried_slowness_b=((1, 170.0, 6.0, 5.0), (2, 158.0, 7.0, 6.0))),
+]  # fmt: skip
+
+
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(frames, st.sampled_from([AWGS, EWG, ScoringSettings(tug_recorded="mean",
-                                walk_recorded="first", grip_recorded="mean",
-                                fried_weakness_table="CHARLS", fried_unable_positive=False,
-                                sppb_unable_scores_zero=False)]))  # fmt: skip
+@given(frames, st.sampled_from(SETTINGS_VARIANTS))
 def test_no_input_crashes_and_errors_are_excluded_from_scoring(raw, cfg) -> None:
     ev = evaluate(raw, cfg)
     assert list(ev.flags.columns) == ["row", "variable", "value", "level", "rule",
