@@ -12,7 +12,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from reports.export_frame import Column
-from scoring.model import Choice, ItemType, MissingCode
+from scoring.model import Choice, ItemType, MissingCode, Range, unit_label
+from scoring.registry import find_item
 
 CODEBOOK_COLUMNS = (
     "variable",
@@ -32,7 +33,7 @@ CODEBOOK_COLUMNS = (
 )
 
 _FIXED_DERIVATION = {
-    "age": "whole years and fraction from birth_date to visit_date (store)",
+    "age": "completed years from birth_date to visit_date (store)",
     "visit_target_date": "day1_date + the visit's protocol offset (store protocol)",
     "visit_window_start": "target date − the protocol's window before (store protocol)",
     "visit_window_end": "target date + the protocol's window after (store protocol)",
@@ -40,7 +41,10 @@ _FIXED_DERIVATION = {
     "visit_out_of_window": "1 when visit_date lies outside the protocol window (store)",
 }
 
-CLOCK_NOTE = "clock time stored as minutes after midnight (0–1439); xlsx shows it as hh:mm"
+CLOCK_NOTE = (
+    "clock time: minutes after midnight (0–1439) in SPSS/Stata; CSV writes HH:MM, "
+    "xlsx an Excel time shown as hh:mm"
+)
 
 
 def value_labels_text(choices: Sequence[Choice]) -> str:
@@ -68,6 +72,42 @@ def column_missing_codes(col: Column) -> tuple[MissingCode, ...]:
             allowed |= set(it.missing)
         return tuple(c for c in MissingCode if c in allowed)
     return ()
+
+
+def declared_decimals(col: Column) -> int | None:
+    """Decimals a numeric column is shown with, from its declaration: 0 for coded, integer and
+    clock values; ``Item.decimals`` / ``Score.decimals`` for decimals (scores keep their unrounded
+    value: this is the precision shown, never a rounding); None when nothing is declared."""
+    if col.vtype in ("coded", "integer", "clock"):
+        return 0
+    if col.vtype != "decimal":
+        return None
+    if col.item is not None:
+        return col.item.decimals
+    if col.score is not None:
+        return col.score.decimals
+    try:  # a structural column declared as an item elsewhere (height_cm, weight_kg)
+        return find_item(col.variable)[1].decimals
+    except KeyError:
+        return None
+
+
+def declared_range(col: Column) -> tuple[float | None, float | None]:
+    """The declared (low, high) of a numeric column's values: codes, hard limits, score range."""
+    if col.item is not None:
+        it = col.item
+        if it.type is ItemType.CODED and it.choices:
+            return float(min(it.codes)), float(max(it.codes))
+        if it.type is ItemType.CLOCK:
+            return 0.0, 1439.0
+        hard: Range | None = it.hard
+        return (hard.low, hard.high) if hard is not None else (None, None)
+    if col.score is not None:
+        sc = col.score
+        if sc.choices:
+            return float(min(c.code for c in sc.choices)), float(max(c.code for c in sc.choices))
+        return sc.low, sc.high
+    return None, None
 
 
 def column_choices(col: Column) -> tuple[Choice, ...]:
@@ -158,7 +198,7 @@ def variable_label(col: Column, language: str = "both", limit: int | None = None
     """A label for SPSS/Stata: English, Chinese or both, with the visit for wide columns."""
     en, zh = col.label_en, col.label_zh
     if col.unit:
-        en, zh = f"{en} ({col.unit})", f"{zh}（{col.unit}）"
+        en, zh = f"{en} ({col.unit})", f"{zh}（{unit_label(col.unit, 'zh')}）"
     if col.vtype == "clock":
         en, zh = f"{en} (minutes after midnight)", f"{zh}（午夜后分钟数）"
     text = {"en": en, "zh": zh}.get(language, f"{en} | {zh}")

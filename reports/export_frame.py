@@ -65,7 +65,7 @@ _FIXED: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("height_cm", "visit", "decimal", "", "", ""),  # measured at a visit, else enrolment
     ("weight_kg", "visit", "decimal", "", "", ""),
     ("visit", "key", "text", "Visit code", "访视编号", ""),
-    ("age", "visit", "decimal", "", "", ""),
+    ("age", "visit", "integer", "", "", ""),  # completed years (store)
     ("visit_date", "visit", "date", "Visit date (actual)", "访视日期（实际）", ""),
     ("visit_status", "visit", "text", "Visit status", "访视状态", ""),
     ("visit_status_reason", "visit", "text", "Reason for visit status", "访视状态原因", ""),
@@ -204,9 +204,13 @@ def _item_vtype(item: Item) -> str:
 
 
 def _score_vtype(score: Score) -> str:
+    """Text, coded (declared choices), integer (declared with 0 decimals: sums and counts such as
+    the PSQI global score) or decimal."""
     if score.is_text:
         return "text"
-    return "coded" if score.choices else "decimal"
+    if score.choices:
+        return "coded"
+    return "integer" if score.decimals == 0 else "decimal"
 
 
 def variable_columns(instruments: Sequence[Instrument], taken: Sequence[str] = ()) -> list[Column]:
