@@ -21,6 +21,7 @@ from reports.labelled import (
     coded_values,
     date_values,
     labelled_columns,
+    print_width,
     text_values,
     value_labels,
 )
@@ -38,17 +39,11 @@ def _measure(col: Column) -> str:
     return "scale"
 
 
-def _format(col: Column) -> str | None:
-    if col.vtype in ("coded", "integer", "clock"):
-        return "F8.0"
-    if col.vtype == "decimal":
-        d = 2
-        if col.item is not None:
-            d = max(col.item.decimals, 0)
-        elif col.score is not None:
-            d = max(col.score.decimals, 0) + 2  # scores are unrounded; show more than printed
-        return f"F{max(8, d + 6)}.{d}"
-    return None
+def spss_format(col: Column) -> str | None:
+    """The SPSS print/write format ``Fw.d`` of a numeric column (``labelled.print_width``):
+    F3.0 for a coded or integer value with codes -95…-91, F6.2 for seconds up to 300, …"""
+    wd = print_width(col)
+    return None if wd is None else f"F{wd[0]}.{wd[1]}"
 
 
 def _truncate(text: str, limit: int) -> str:
@@ -79,7 +74,7 @@ def sav_frame(table: ExportTable) -> tuple[pd.DataFrame, dict]:
                     vl[float(c.numeric_code)] = f"{c.value}: {c.label_en} / {c.label_zh}"
             if vl:
                 vlabels[col.name] = vl
-            fmt = _format(col)
+            fmt = spss_format(col)
             if fmt:
                 formats[col.name] = fmt
         elif col.vtype == "date":

@@ -1,7 +1,9 @@
 """Stata .dta, format 118 (Stata 14+, UTF-8: setup.md §7 — the default 114 fails on Chinese).
 
 Variable labels (English | Chinese, 80 characters), value labels from the declared choices and
-extended missing values ``.a``–``.e`` (``MissingCode.stata_letter``) in the numeric columns.
+extended missing values ``.a``–``.e`` (``MissingCode.stata_letter``) in the numeric columns,
+display formats from the declaration (``labelled.print_width``: %3.0f for codes, %6.2f for
+seconds), dates as %td.
 Written with pyreadstat (``version=14`` writes release 118); the data label holds the checksum.
 """
 
@@ -16,7 +18,14 @@ import pyreadstat
 
 from reports.codebook import variable_label
 from reports.export_frame import ExportMeta, ExportTable
-from reports.labelled import coded_values, date_values, labelled_columns, text_values, value_labels
+from reports.labelled import (
+    coded_values,
+    date_values,
+    labelled_columns,
+    print_width,
+    text_values,
+    value_labels,
+)
 
 STATA_RELEASE_VERSION = 14  # pyreadstat's "version 14" = .dta release 118
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,31}$")
@@ -28,6 +37,7 @@ def dta_frame(table: ExportTable) -> tuple[pd.DataFrame, dict]:
     labels: dict[str, str] = {}
     vlabels: dict[str, dict[int, str]] = {}
     missing: dict[str, list[str]] = {}
+    formats: dict[str, str] = {}
     for col in cols:
         if not _NAME.match(col.name):
             raise ValueError(
@@ -42,6 +52,9 @@ def dta_frame(table: ExportTable) -> tuple[pd.DataFrame, dict]:
             vl = value_labels(col)
             if vl:
                 vlabels[col.name] = vl
+            wd = print_width(col)
+            if wd is not None:
+                formats[col.name] = f"%{wd[0]}.{wd[1]}f"
         elif col.vtype == "date":
             data[col.name] = date_values(table, col)
         else:
@@ -50,6 +63,7 @@ def dta_frame(table: ExportTable) -> tuple[pd.DataFrame, dict]:
         "column_labels": labels,
         "variable_value_labels": vlabels,
         "missing_user_values": missing,
+        "variable_format": formats,
     }
 
 

@@ -9,12 +9,18 @@ declared choices (reference/edc.md §3.3).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
 
-from reports.codebook import column_choices, column_missing_codes
+from reports.codebook import (
+    column_choices,
+    column_missing_codes,
+    declared_decimals,
+    declared_range,
+)
 from reports.export_frame import STATUS_SUFFIX, Column, ExportTable
 from scoring.model import MissingCode
 
@@ -93,4 +99,31 @@ def text_values(table: ExportTable, col: Column) -> pd.Series:
 
 
 def date_values(table: ExportTable, col: Column) -> pd.Series:
-    return pd.Series(pd.to_datetime(table.data[col.name]).to_numpy(dtype="datetime64[ns]"))
+    """Dates as ``datetime.date`` (None when absent): pyreadstat writes them as SPSS DATE11 and
+    Stata %td (a datetime64 column would become DATETIME20 / %tc with a midnight time)."""
+    days = pd.to_datetime(table.data[col.name]).to_numpy(dtype="datetime64[D]")
+    out: list[dt.date | None] = [None if np.isnat(d) else d.item() for d in days]
+    return pd.Series(out, dtype=object)
+
+
+def _digits(x: float) -> int:
+    """Characters of the integer part of ``x``, with its minus sign."""
+    return len(str(int(abs(x)))) + (1 if x < 0 else 0)
+
+
+def print_width(col: Column) -> tuple[int, int] | None:
+    """(width, decimals) a numeric column is printed with in SPSS (Fw.d) and Stata (%w.df).
+
+    Decimals are ``codebook.declared_decimals`` (0 for coded, integer and clock values; a score
+    keeps its unrounded value, only the display is set); the width fits the declared range and
+    the SPSS user-missing codes (-95 … -91); an undeclared range gets 8 + decimals."""
+    if not col.is_numeric:
+        return None
+    d = declared_decimals(col)
+    d = 2 if d is None else d
+    low, high = declared_range(col)
+    if low is None or high is None:
+        return 8 + d, d
+    ends = [low, high] + [c.numeric_code for c in column_missing_codes(col)]
+    whole = max(_digits(x) for x in ends)
+    return whole + (d + 1 if d else 0), d
