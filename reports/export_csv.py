@@ -31,6 +31,8 @@ _SIGNIFICANT = 15
 
 def _free_text(x: float, decimals: int) -> str:
     """``x`` to 15 significant digits, positional, at least ``decimals`` decimals."""
+    if not np.isfinite(x):
+        return repr(x)  # inf / -inf: never produced by a declared score, written as is
     g = float(f"{x:.{_SIGNIFICANT}g}")
     t = np.format_float_positional(g, unique=True, trim="-")
     whole, _, frac = t.partition(".")
@@ -54,10 +56,11 @@ def number_texts(values: np.ndarray, decimals: int | None) -> list[str]:
     else:
         fmt = f"%.{d}f"
         fast = [fmt % v for v in rounded.tolist()]
-    out = []
-    for x, text, p, e in zip(arr.tolist(), fast, present.tolist(), exact.tolist(), strict=True):
-        out.append((text if e else _free_text(x, d)) if p else "")
-    return out
+    for i in np.flatnonzero(~present).tolist():
+        fast[i] = ""
+    for i in np.flatnonzero(present & ~exact).tolist():
+        fast[i] = _free_text(float(arr[i]), d)
+    return fast
 
 
 def clock_texts(values: np.ndarray) -> list[str]:
