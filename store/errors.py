@@ -6,8 +6,12 @@ Every error is a ``StoreError``; the GUI and the commands catch that one type.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from scoring.engine import Flag
+if TYPE_CHECKING:  # only for annotations: importing the engine (pandas) here would make every
+    # ``except StoreError`` cost ~0.3 s of imports (the login dialog catches it before the
+    # store is even open)
+    from scoring.engine import Flag
 
 
 class StoreError(Exception):

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
 from scoring.model import Item, ItemType, Level, MissingCode
 from ui.i18n import pick
+from ui.level_colours import COLOURS_BY_LEVEL
 
 # one key per missing-data code (function keys work in every field, letters in non-text fields)
 MISSING_KEYS: dict[int, MissingCode] = {
@@ -41,11 +42,7 @@ MISSING_KEY_NAMES: dict[MissingCode, str] = {
     MissingCode.UNKNOWN: "F9/K",
 }
 
-LEVEL_COLOURS = {
-    Level.ERROR: ("#fde2e1", "#b3261e"),
-    Level.WARNING: ("#fff1d6", "#8a5300"),
-    Level.CLINICAL: ("#e3efff", "#1b4f9c"),
-}
+LEVEL_COLOURS = {Level(value): pair for value, pair in COLOURS_BY_LEVEL.items()}
 
 
 @dataclass(slots=True)

@@ -1,5 +1,10 @@
 """Login, first-start administrator creation, and the idle lock.
 
+The login dialog is the program's first window, so this module imports only Qt and light
+modules (no pandas, numpy or SQLAlchemy): ``LoginDialog`` with a ``StoreLoader`` paints first and
+opens the store (the heavy imports) after its first paint, while the user types; Enter waits for
+the store if it is not ready yet, then checks the password (argon2id, ``store.login``).
+
 The idle lock watches every key and mouse event of the application; after the configured number
 of minutes without one, the main window is covered by ``LockDialog``, which only the same user's
 password opens (checked through ``store.login``, so the attempt is audited and lockout applies).
@@ -7,9 +12,11 @@ password opens (checked through ``store.login``, so the attempt is audited and l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,11 +27,49 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from scoring.model import Level
 from store.errors import StoreError
-from ui.fields import LEVEL_COLOURS
+from ui.level_colours import ERROR_STYLE
 
-ERROR_STYLE = f"color: {LEVEL_COLOURS[Level.ERROR][1]};"
+NEEDS_ADMIN = 2  # LoginDialog result: the database has no users yet (FirstAdminDialog first)
+OPEN_FAILED = 3  # LoginDialog result: the store could not be opened (``StoreLoader.error``)
+
+
+class StoreLoader(QObject):
+    """Opens the store once, on request: ``open_store()`` is the slow part of a start (pandas,
+    numpy, SQLAlchemy imports, the integrity check). ``load()`` runs on the GUI thread, so
+    keystrokes typed meanwhile are queued by Qt, not lost; ``after_open`` (e.g. importing the
+    main window's modules) follows on the next turn of the event loop."""
+
+    ready = Signal()
+
+    def __init__(
+        self,
+        open_store: Callable[[], Any],
+        after_open: Callable[[], None] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._open, self._after_open = open_store, after_open
+        self.store: Any = None
+        self.error: BaseException | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.store is not None or self.error is not None
+
+    def load(self) -> Any:
+        """The store (opened now if not yet); None if opening failed (see ``error``)."""
+        if self.done:
+            return self.store
+        try:
+            self.store = self._open()
+        except Exception as exc:  # shown by the caller (store errors are one clear line)
+            self.error = exc
+            return None
+        if self._after_open is not None:
+            QTimer.singleShot(0, self._after_open)
+        self.ready.emit()
+        return self.store
 
 
 class _CredentialsDialog(QDialog):
@@ -86,15 +131,53 @@ class _CredentialsDialog(QDialog):
 
 
 class LoginDialog(_CredentialsDialog):
-    """User name and password → ``store.login``; ``session`` holds the result."""
+    """User name and password → ``store.login``; ``session`` holds the result.
+
+    ``store`` is an open store, or a ``StoreLoader``: the dialog then asks it to open the store
+    right after its own first paint (so the window appears before the heavy imports), closes
+    with ``NEEDS_ADMIN`` if the database has no users yet, or ``OPEN_FAILED`` if it cannot be
+    opened, and on Enter waits for the store before checking the password.
+    """
 
     def __init__(self, store: Any, parent: QWidget | None = None, title: str = "") -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
-        self.store = store
+        self.loader: StoreLoader | None = store if isinstance(store, StoreLoader) else None
+        self.store = None if self.loader is not None else store
         self.session: Any = None
         self._title = title
+        self._painted = False
         self.retranslate()
+        if self.loader is not None and self.loader.store is not None:
+            self.store = self.loader.store  # opened already (the caller checked needs_admin)
+
+    def paintEvent(self, ev: QPaintEvent) -> None:
+        super().paintEvent(ev)
+        if not self._painted:
+            self._painted = True
+            if self.loader is not None and self.store is None:
+                # queued behind this paint and the flush to the screen
+                QTimer.singleShot(0, self._open_store)
+
+    def _open_store(self) -> bool:
+        """Open the store through the loader; False (and the dialog closed) if it failed or
+        the database needs its administrator first."""
+        if self.store is not None:
+            return True
+        assert self.loader is not None
+        self.loader.load()
+        return self._store_ready()
+
+    def _store_ready(self) -> bool:
+        assert self.loader is not None
+        if self.loader.error is not None:
+            self.done(OPEN_FAILED)
+            return False
+        self.store = self.loader.store
+        if self.store.needs_admin():
+            self.done(NEEDS_ADMIN)
+            return False
+        return True
 
     def retranslate(self) -> None:
         self.setWindowTitle(self.tr("Log in"))
@@ -103,6 +186,8 @@ class LoginDialog(_CredentialsDialog):
         self.password_label.setText(self.tr("&Password:"))
 
     def accept(self) -> None:
+        if self.store is None and not self._open_store():  # Enter before the store was open
+            return
         try:
             self.session = self.store.login(self.user.text().strip(), self.password.text())
         except StoreError as exc:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from store.errors import StoreError
 from ui import i18n
-from ui.login import ERROR_STYLE
+from ui.level_colours import ERROR_STYLE
 from ui.models import TimelineRow, VisitTimelineModel, participant_status_text, sex_text
 from ui.store_bridge import age_at, load_context
 from ui.visit_form import VisitForm
