@@ -330,3 +330,11 @@ def test_libreoffice_csv_of_the_workbook(study_db: Path, tmp_path: Path) -> None
 def _rows_plain(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def test_number_texts_edge_cases() -> None:
+    """Negative zero, huge and non-finite values never crash the writer nor print as noise."""
+    from reports.export_csv import number_texts
+
+    got = number_texts(np.array([-0.0, 1e20, np.inf, -np.inf, np.nan, -1.5]), 0)
+    assert got == ["0", "100000000000000000000", "inf", "-inf", "", "-1.5"]
