@@ -195,6 +195,10 @@ class FlagLabel(QLabel):
         self.level: Level | None = None
 
     def show_flag(self, level: Level | None, message: str) -> None:
+        if level is None:
+            message = ""
+        if level is self.level and message == self.text():
+            return  # a style sheet set again re-polishes the label and lays the page out again
         self.level = level
         if level is None:
             self.clear()
