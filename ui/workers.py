@@ -13,7 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, QTimer, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 
@@ -117,13 +118,16 @@ class Task(QObject):
 
     def _end(self) -> None:
         self.running = False
-        was_visible = self.dialog.isVisible()
-        self.dialog.reset()
-        self.dialog.hide()
-        parent = self.parent()
-        if was_visible and isinstance(parent, QWidget) and parent.isVisible():
-            parent.window().activateWindow()  # the keyboard goes back where the user was
-        QTimer.singleShot(0, self.dialog.deleteLater)
+        if shiboken6.isValid(self.dialog):  # its parent may be gone already (it takes it along)
+            was_visible = self.dialog.isVisible()
+            self.dialog.reset()
+            self.dialog.hide()
+            parent = self.parent()
+            if was_visible and isinstance(parent, QWidget) and parent.isVisible():
+                parent.window().activateWindow()  # the keyboard goes back where the user was
+            # deleted by the event loop, not by a timer that could fire after the parent (and
+            # so the dialog) is destroyed, e.g. by the result handler closing the window
+            self.dialog.deleteLater()
         self.done.emit()
 
     def _finished(self, result: Any) -> None:

@@ -94,6 +94,28 @@ def window(qtbot, store):
     return w
 
 
+def test_task_ending_as_its_window_goes_away(qtbot) -> None:
+    """The result handler closes (destroys) the window that started the task: the progress
+    dialog goes with it, and nothing touches it afterwards (it was deleted by a timer that
+    fired after the parent had taken it along: "Internal C++ object already deleted")."""
+    import shiboken6
+
+    parent = QWidget()
+    parent.show()
+    results: list[object] = []
+
+    def done(result: object) -> None:
+        results.append(result)
+        shiboken6.delete(parent)  # as when the window is closed with WA_DeleteOnClose
+
+    task = run_task(parent, "short", lambda state: 42, done, delay_ms=0)
+    dialog = task.dialog
+    qtbot.waitUntil(lambda: results == [42], timeout=10_000)
+    for _ in range(5):
+        QApplication.processEvents()  # any callback left queued would run (and raise) here
+    assert not shiboken6.isValid(dialog)
+
+
 def test_idle_lock_needs_the_same_users_password(qtbot, window) -> None:
     window.idle.set_minutes(0.002)  # 120 ms without input
     qtbot.waitUntil(lambda: window.locked, timeout=5000)
