@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
 from scoring.model import Level
 from ui import i18n
@@ -317,12 +317,16 @@ class VisitTimelineModel(_TableModel):
         Column(
             "locked",
             lambda: QCoreApplication.translate("VisitTimelineModel", "Locked"),
-            lambda t: "🔒" if t.visit.locked else "",
+            lambda t: (
+                QCoreApplication.translate("VisitTimelineModel", "locked") if t.visit.locked else ""
+            ),
         ),
     )
 
     def _style(self, t: TimelineRow, column: int, role: int) -> object:
         v = t.visit
+        if role == Qt.ItemDataRole.DecorationRole:
+            return lock_icon() if v.locked and self.columns[column].key == "locked" else None
         if role == Qt.ItemDataRole.BackgroundRole:
             if is_overdue(v):
                 return QBrush(OVERDUE_BG)
@@ -346,6 +350,13 @@ class VisitTimelineModel(_TableModel):
                 )
             if v.status_reason:
                 notes.append(v.status_reason)
+            if v.locked:
+                notes.append(
+                    QCoreApplication.translate(
+                        "VisitTimelineModel",
+                        "Locked: read-only until a data manager unlocks it (with a reason).",
+                    )
+                )
             return "\n".join(notes) or None
         return None
 
@@ -354,6 +365,40 @@ class VisitTimelineModel(_TableModel):
             if t.visit.visit == code:
                 return i
         return -1
+
+
+_LOCK_ICON: list[QIcon] = []
+
+
+def lock_icon() -> QIcon:
+    """A padlock, drawn (no bundled font has U+1F512 and Qt's standard icons have no lock);
+    the cell also says "locked" in words, for screen readers and in the tooltip."""
+    if not _LOCK_ICON:
+        icon = QIcon()
+        for size in (16, 24, 32, 48):
+            pm = QPixmap(size, size)
+            pm.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pm)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            u = size / 16
+            colour = QColor("#3d4f66")
+            p.setPen(QPen(colour, 1.7 * u))
+            shackle = QPainterPath()
+            shackle.moveTo(4.8 * u, 7.5 * u)
+            shackle.lineTo(4.8 * u, 5.2 * u)
+            shackle.arcTo(4.8 * u, 1.4 * u, 6.4 * u, 7.0 * u, 180, -180)
+            shackle.lineTo(11.2 * u, 7.5 * u)
+            p.drawPath(shackle)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(colour)
+            p.drawRoundedRect(2.8 * u, 7.0 * u, 10.4 * u, 8.0 * u, 1.4 * u, 1.4 * u)
+            p.setBrush(QColor("#ffffff"))
+            p.drawEllipse(7.0 * u, 9.3 * u, 2.0 * u, 2.0 * u)
+            p.drawRect(7.6 * u, 10.6 * u, 0.8 * u, 2.6 * u)
+            p.end()
+            icon.addPixmap(pm)
+        _LOCK_ICON.append(icon)
+    return _LOCK_ICON[0]
 
 
 def _visit_state(t: TimelineRow) -> str:

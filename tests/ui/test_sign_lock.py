@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QIcon
 
 from tests.ui.conftest import DATA_MANAGER, INVESTIGATOR
 from tests.ui.helpers import key, on_next_modal, shortcut, type_text
@@ -77,13 +78,21 @@ def test_sign_then_lock_then_unlock(qtbot, store) -> None:
     )
     shortcut(qtbot, dm_window, "Ctrl+Shift+L")
     assert store.visit(inv, "SH-701", "BL").locked
-    assert "🔒" in dm_window.page.timeline.index(row, 7).data()
+    lock_cell = dm_window.page.timeline.index(row, 7)
+    assert lock_cell.data() == "locked"  # in words (screen readers), with a padlock icon
+    icon = lock_cell.data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(icon, QIcon) and not icon.isNull()
+    assert "read-only" in lock_cell.data(Qt.ItemDataRole.ToolTipRole)
+    other = dm_window.page.timeline.index(dm_window.page.timeline.row_for_visit("W1"), 7)
+    assert other.data() == "" and other.data(Qt.ItemDataRole.DecorationRole) is None
     assert dm_window.page.form.read_only
     on_next_modal(
         lambda dlg: (type_text(qtbot, "query on TUG resolved"), key(qtbot, Qt.Key.Key_Return))
     )
     shortcut(qtbot, dm_window, "Ctrl+Shift+U")
     assert not store.visit(inv, "SH-701", "BL").locked
+    unlocked = dm_window.page.timeline.index(row, 7)
+    assert unlocked.data() == "" and unlocked.data(Qt.ItemDataRole.DecorationRole) is None
 
 
 def test_edit_attributes_needs_a_reason(qtbot, store) -> None:
