@@ -104,6 +104,7 @@ class ExportInput:
     confirmations: pd.DataFrame | None = None  # participant, visit, item, rule, reason, by, at
     visit_order: tuple[str, ...] = ()  # protocol visit codes in order
     study: dict[str, str] = field(default_factory=dict)  # code, title_en, title_zh
+    settings: ScoringSettings | None = None  # the study protocol's scoring settings
 
 
 @dataclass(slots=True)
@@ -185,6 +186,7 @@ def from_store(store, session, site: str | None = None) -> ExportInput:
             "title_en": getattr(info, "title_en", ""),
             "title_zh": getattr(info, "title_zh", ""),
         },
+        settings=getattr(protocol, "scoring_settings", None),
     )
 
 
@@ -394,7 +396,7 @@ def build_export(
 
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
-    settings = settings or ScoringSettings()
+    settings = settings or source.settings or ScoringSettings()
     instruments = tuple(instruments) if instruments is not None else INSTRUMENTS
     answers = source.answers.reset_index(drop=True)
     order = _visit_order(source, answers)

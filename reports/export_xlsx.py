@@ -9,8 +9,10 @@ codebook's CLOCK_NOTE), text as text (never formulas), frozen header.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -296,6 +298,10 @@ def about_frame(table: ExportTable, meta: ExportMeta, checksum: str) -> pd.DataF
         rows.append((f"filter_{k}", str(v)))
     for inst in table.instruments:
         rows.append((f"scoring_version_{inst.key}", inst.version))
+    for f in fields(table.settings):  # the protocol's scoring options (physical.md §9)
+        value = getattr(table.settings, f.name)
+        rows.append((f"scoring_setting_{f.name}", json.dumps(value) if isinstance(value, tuple)
+                     else str(value)))  # fmt: skip
     rows += [
         ("data_rows", str(len(table.data))),
         ("data_columns", str(len(table.columns))),

@@ -135,3 +135,23 @@ def test_codebook_is_derived_from_the_declaration(answers: pd.DataFrame) -> None
     assert cb.loc["tx_total", "source"] == total.source
     assert cb.loc["tx_total", "scoring_version"] == INSTRUMENT.version
     assert cb.loc["tx_bed", "type"] == "clock"
+
+
+def test_the_study_protocol_scoring_settings_are_used_and_reported() -> None:
+    """Exports score with the study protocol's settings (physical.md §9: mean vs best TUG trial)
+    and the about sheet lists them."""
+    from reports.export_frame import ExportMeta
+    from reports.export_xlsx import about_frame
+    from scoring.model import ScoringSettings
+    from scoring.physical import TUG
+
+    ans = answers_frame([TUG], 6, VISITS, seed=4, missing_rate=0.0)
+    mean = ScoringSettings(tug_recorded="mean")
+    t = build_export(ExportInput(ans, visit_order=VISITS, settings=mean), instruments=[TUG])
+    trials = t.long[["tug_1_s", "tug_2_s"]].astype(float)
+    expected = np.floor(trials.mean(axis=1).to_numpy() * 100 + 0.5 + 1e-7) / 100  # 0.01 s
+    np.testing.assert_allclose(t.long["tug_s"].astype(float).to_numpy(), expected)
+    about = dict(about_frame(t, ExportMeta(), t.checksum).itertuples(index=False, name=None))
+    assert about["scoring_setting_tug_recorded"] == "mean"
+    best = build_export(ExportInput(ans, visit_order=VISITS), instruments=[TUG])
+    assert best.checksum != t.checksum
