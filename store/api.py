@@ -1581,7 +1581,9 @@ class Store:
                 return vals
         return None
 
-    def _attributes(self, conn: Connection, v, merged: Mapping[str, object]) -> dict:
+    def _attributes(
+        self, conn: Connection, v, merged: Mapping[str, object], proto: Protocol
+    ) -> dict:
         """Participant attributes the rules need (sex, age at the visit, height, weight), as
         entries for the visit's evaluation, unless measured at the visit itself."""
         p = conn.execute(
@@ -1592,7 +1594,10 @@ class Store:
                 S.participants.c.weight_kg,
             ).where(S.participants.c.id == v.pid)
         ).one()
-        when = v.actual_date or dt.date.today()
+        when = v.actual_date  # else the planned date, so the age does not drift with today
+        if when is None and v.day1_date is not None and v.visit_code in proto.visit_codes:
+            when = proto.visit(v.visit_code).target(v.day1_date)
+        when = when or dt.date.today()  # no day 1 yet: the age today
         bd = p.birth_date
         age = when.year - bd.year - ((when.month, when.day) < (bd.month, bd.day))
         cand = {"sex": p.sex, "age": age, "height_cm": p.height_cm, "weight_kg": p.weight_kg}
@@ -1716,7 +1721,7 @@ class Store:
                     value = a.value_num if a.value_num is not None else a.value_text
                     merged[name] = _entry_text(item, value)
             merged.update(entries)
-            attrs = self._attributes(conn, v, merged)
+            attrs = self._attributes(conn, v, merged, proto)
             ev = evaluate_visit(
                 {**merged, **attrs},
                 proto.scoring_settings,
