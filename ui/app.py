@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, QStandardPaths, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -36,7 +36,23 @@ def make_app() -> QApplication:
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(PROGRAM_VERSION)
     load_fonts()
+    install_plural_forms()
     return app  # type: ignore[return-value]
+
+
+_plural_forms: list[QTranslator] = []
+
+
+def install_plural_forms() -> None:
+    """English singular/plural forms ("1 point", "2 points"): Qt takes %n forms from a catalogue
+    even in the source language (``lupdate -pluralonly``, Qt's "Handling Plurals"). Installed
+    once; the Chinese catalogue that ``ui.i18n`` installs later is searched first."""
+    if _plural_forms:
+        return
+    tr = QTranslator(QCoreApplication.instance())
+    if tr.load(str(i18n.TRANSLATIONS / "outcomedesk_en.qm")):
+        QCoreApplication.installTranslator(tr)
+        _plural_forms.append(tr)
 
 
 def load_fonts() -> None:

@@ -5,20 +5,39 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QBrush, QColor
 
-from scoring.model import Instrument, Level, Score
+from scoring.model import Instrument, Level, Score, unit_label
 from ui import i18n
 from ui.fields import LEVEL_COLOURS
 
 _Index = QModelIndex | QPersistentModelIndex
 
 
+def _counted(unit: str, n: int) -> str | None:
+    """``n`` with a countable unit, singular or plural by Qt's %n forms (English plural forms
+    come from outcomedesk_en.qm, installed by ui.app); None for other units."""
+    if unit == "points":
+        return QCoreApplication.translate("ScoresModel", "%n point(s)", "", n)
+    if unit == "years":
+        return QCoreApplication.translate("ScoresModel", "%n year(s)", "", n)
+    return None
+
+
 def format_score(score: Score, value: object) -> str:
+    """A score's value as shown: a category's label; a quantity with its unit in the current
+    language (a score with a unit is a quantity even when its values are listed as choices,
+    e.g. SPPB's 0–4 points)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
-    if score.choices:
+    if score.choices and not score.unit:
         for c in score.choices:
             if isinstance(value, int | float) and c.code == value:
                 return i18n.pick(c.en, c.zh)
@@ -28,8 +47,13 @@ def format_score(score: Score, value: object) -> str:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return str(value)
-    text = f"{number:.{score.decimals}f}"
-    return f"{text} {score.unit}".strip()
+    text = f"{number:.{max(score.decimals, 0)}f}"
+    if float(text).is_integer():
+        counted = _counted(score.unit, int(float(text)))
+        if counted is not None:
+            return counted
+    unit = unit_label(score.unit, "zh" if i18n.is_chinese() else "en")
+    return f"{text} {unit}".strip()
 
 
 def _num(x: float, decimals: int) -> str:
@@ -57,6 +81,10 @@ class ScoresModel(QAbstractTableModel):
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def text_rows(self) -> list[int]:
+        """Rows of text scores (e.g. the rules Fried used): long, shown wrapped."""
+        return [i for i, (_, s) in enumerate(self._rows) if s.is_text]
 
     def score_at(self, row: int) -> Score:
         return self._rows[row][1]
@@ -88,6 +116,8 @@ class ScoresModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             level = self._levels.get(score.name)
             text = f"{i18n.pick(inst.en, inst.zh)}: {score.name}\n{score.rule} ({score.source})"
+            if score.is_text and col == 1 and self.display(score.name):
+                text = f"{self.display(score.name)}\n\n{text}"  # the whole of a long text
             return f"{level[1]}\n{text}" if level else text
         if (
             role == Qt.ItemDataRole.BackgroundRole
@@ -96,7 +126,8 @@ class ScoresModel(QAbstractTableModel):
         ):
             return QBrush(QColor(LEVEL_COLOURS[self._levels[score.name][0]][0]))
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            side = Qt.AlignmentFlag.AlignLeft if score.is_text else Qt.AlignmentFlag.AlignRight
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.UserRole:
             return score.name
         return None

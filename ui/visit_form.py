@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -87,6 +89,14 @@ class VisitContext:
     settings: ScoringSettings = field(default_factory=ScoringSettings)
     draft: dict | None = None
     support: tuple[Instrument, ...] = ()  # read by the form's instruments, not entered here
+
+
+class WrapDelegate(QStyledItemDelegate):
+    """Draws its cells word-wrapped (the view wraps no other row: short ones elide)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index) -> None:
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
 
 
 class _SetField(QUndoCommand):
@@ -414,6 +424,15 @@ class VisitForm(QWidget):
         self.scores_view.verticalHeader().hide()
         self.scores_view.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.scores_view.setWordWrap(False)
+        # text scores (the rules Fried used) are long: wrapped over the value and range
+        # columns, their row as tall as the text (and the whole text in the tooltip)
+        self._text_rows = self.scores_model.text_rows()
+        self._wrap = WrapDelegate(self.scores_view)
+        for r in self._text_rows:
+            self.scores_view.setSpan(r, 1, 1, 2)
+            self.scores_view.setItemDelegateForRow(r, self._wrap)
+        self.scores_model.dataChanged.connect(self._fit_text_rows)
+        self.scores_view.horizontalHeader().sectionResized.connect(lambda *_: self._fit_text_rows())
         side_lay.addWidget(self.scores_view, 1)
         split.addWidget(side)
         split.setStretchFactor(0, 3)
@@ -465,6 +484,21 @@ class VisitForm(QWidget):
             "actFieldHistory", QKeySequence("Ctrl+Shift+H"), self._field_history
         )
         self.retranslate()
+
+    def _fit_text_rows(self, top=None, bottom=None, _roles=()) -> None:
+        """Text score rows as tall as their wrapped text (QTableView leaves spanned cells out
+        of resizeRowToContents, so the delegate is asked directly)."""
+        view = self.scores_view
+        for r in self._text_rows:
+            if top is not None and not (top.row() <= r <= bottom.row()):
+                continue
+            text = self.scores_model.display(self.scores_model.score_at(r).name)
+            width = view.columnWidth(1) + view.columnWidth(2) - 16  # the cell spans both
+            flags = int(Qt.TextFlag.TextWordWrap)
+            lines = view.fontMetrics().boundingRect(0, 0, max(width, 40), 10_000, flags, text)
+            view.setRowHeight(
+                r, max(view.verticalHeader().defaultSectionSize(), lines.height() + 12)
+            )
 
     def retranslate(self) -> None:
         for i, page in enumerate(self.pages):

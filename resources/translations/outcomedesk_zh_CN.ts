@@ -4,87 +4,87 @@
 <context>
     <name>CheckPage</name>
     <message>
-        <location filename="../../ui/import_wizard.py" line="505"/>
+        <location filename="../../ui/import_wizard.py" line="507"/>
         <source>Import data: check and preview</source>
         <translation>导入数据：检查与预览</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="507"/>
+        <location filename="../../ui/import_wizard.py" line="509"/>
         <source>Nothing has been written. Every cell was checked as the entry form checks it.</source>
         <translation>尚未写入任何数据。每个单元格都已按录入表单的规则检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="509"/>
+        <location filename="../../ui/import_wizard.py" line="511"/>
         <source>Check &amp;again</source>
         <translation>重新检查(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="511"/>
+        <location filename="../../ui/import_wizard.py" line="513"/>
         <source>Preview (file row, participant, visit; red = error, amber = warning):</source>
         <translation>预览（文件行、受试者、访视；红色 = 错误，琥珀色 = 警告）：</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="513"/>
+        <location filename="../../ui/import_wizard.py" line="515"/>
         <source>Problems:</source>
         <translation>问题：</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="514"/>
+        <location filename="../../ui/import_wizard.py" line="516"/>
         <source>&amp;Reason for accepting the warnings:</source>
         <translation>接受警告的理由(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="515"/>
+        <location filename="../../ui/import_wizard.py" line="517"/>
         <source>e.g. checked against the paper CRFs</source>
         <translation>例如：已与纸质 CRF 核对</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="527"/>
+        <location filename="../../ui/import_wizard.py" line="529"/>
         <source>Checking the file…</source>
         <translation>正在检查文件…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="539"/>
+        <location filename="../../ui/import_wizard.py" line="541"/>
         <source>{rows} rows · {parts} participants ({new} new) · {visits} visits · {values} values · {errors} errors · {warnings} warnings</source>
         <translation>{rows} 行 · {parts} 名受试者（{new} 名新增）· {visits} 次访视 · {values} 个数值 · {errors} 个错误 · {warnings} 个警告</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="555"/>
+        <location filename="../../ui/import_wizard.py" line="557"/>
         <source>{n} errors: nothing can be imported. Correct the file where the list says, then check it again.</source>
         <translation>{n} 个错误：无法导入。请按列表所示的位置更正文件，然后重新检查。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="561"/>
+        <location filename="../../ui/import_wizard.py" line="563"/>
         <source>The file has no rows to import.</source>
         <translation>文件中没有可导入的行。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="566"/>
+        <location filename="../../ui/import_wizard.py" line="568"/>
         <source>No errors, {n} warnings (implausible values). To import, confirm them with a reason; it is stored with every confirmation.</source>
         <translation>没有错误，有 {n} 个警告（数值不太可能）。如要导入，请填写理由确认这些警告；理由会随每条确认一起保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="575"/>
+        <location filename="../../ui/import_wizard.py" line="577"/>
         <source>The file is valid. Nothing is written until you import it.</source>
         <translation>文件有效。在您执行导入之前不会写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="602"/>
+        <location filename="../../ui/import_wizard.py" line="604"/>
         <source>Checking {file}…</source>
         <translation>正在检查 {file}…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="633"/>
+        <location filename="../../ui/import_wizard.py" line="635"/>
         <source>{error}. Nothing was written.</source>
         <translation>{error}。未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="635"/>
+        <location filename="../../ui/import_wizard.py" line="637"/>
         <source>The file could not be checked: {error}</source>
         <translation>无法检查该文件：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="641"/>
+        <location filename="../../ui/import_wizard.py" line="643"/>
         <source>Check cancelled. Nothing was written.</source>
         <translation>检查已取消。未写入任何数据。</translation>
     </message>
@@ -92,22 +92,22 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../ui/visit_form.py" line="233"/>
+        <location filename="../../ui/visit_form.py" line="244"/>
         <source>Confirm and give reasons</source>
         <translation>确认并填写原因</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="239"/>
+        <location filename="../../ui/visit_form.py" line="250"/>
         <source>Implausible values: confirm each with a reason</source>
         <translation>不太可能的数值：请逐项填写原因确认</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="250"/>
+        <location filename="../../ui/visit_form.py" line="261"/>
         <source>This visit is complete: give a reason for each change</source>
         <translation>此访视已完成：请为每项修改填写原因</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="287"/>
+        <location filename="../../ui/visit_form.py" line="298"/>
         <source>Every line needs a reason.</source>
         <translation>每一行都需要填写原因。</translation>
     </message>
@@ -133,32 +133,32 @@
 <context>
     <name>FilePage</name>
     <message>
-        <location filename="../../ui/import_wizard.py" line="394"/>
+        <location filename="../../ui/import_wizard.py" line="396"/>
         <source>Import data: choose the file</source>
         <translation>导入数据：选择文件</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="396"/>
+        <location filename="../../ui/import_wizard.py" line="398"/>
         <source>An .xlsx or .csv file in the layout of the program&apos;s long data export.</source>
         <translation>按本程序长格式数据导出的布局保存的 .xlsx 或 .csv 文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="398"/>
+        <location filename="../../ui/import_wizard.py" line="400"/>
         <source>&amp;File:</source>
         <translation>文件(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="399"/>
+        <location filename="../../ui/import_wizard.py" line="401"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="402"/>
+        <location filename="../../ui/import_wizard.py" line="404"/>
         <source>Every cell is checked with the same definitions and flags as the entry form before anything is written. The import writes the whole file in one transaction, or nothing; every value is audited with the file&apos;s name and SHA-256 checksum.</source>
         <translation>写入任何数据之前，每个单元格都会按与录入表单相同的定义和标记规则进行检查。导入在一个事务中写入整个文件，否则什么也不写入；每个数值都会连同文件名和 SHA-256 校验和记入稽查轨迹。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="415"/>
+        <location filename="../../ui/import_wizard.py" line="417"/>
         <source>Choose the file to import</source>
         <translation>选择要导入的文件</translation>
     </message>
@@ -166,32 +166,32 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="135"/>
+        <location filename="../../ui/login.py" line="220"/>
         <source>Create the administrator</source>
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="138"/>
+        <location filename="../../ui/login.py" line="223"/>
         <source>This database has no users yet. Create the administrator account; the administrator then creates the other accounts.</source>
         <translation>此数据库还没有用户。请创建管理员账户；其他账户由管理员创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="142"/>
+        <location filename="../../ui/login.py" line="227"/>
         <source>&amp;User name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="143"/>
+        <location filename="../../ui/login.py" line="228"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="145"/>
+        <location filename="../../ui/login.py" line="230"/>
         <source>&amp;Repeat password:</source>
         <translation>再次输入密码(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="149"/>
+        <location filename="../../ui/login.py" line="234"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -212,37 +212,37 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../ui/models.py" line="374"/>
+        <location filename="../../ui/models.py" line="419"/>
         <source>When (UTC)</source>
         <translation>时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="378"/>
+        <location filename="../../ui/models.py" line="423"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="382"/>
+        <location filename="../../ui/models.py" line="427"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="387"/>
+        <location filename="../../ui/models.py" line="432"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="391"/>
+        <location filename="../../ui/models.py" line="436"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="394"/>
+        <location filename="../../ui/models.py" line="439"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="398"/>
+        <location filename="../../ui/models.py" line="443"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -250,27 +250,27 @@
 <context>
     <name>ImportPage</name>
     <message>
-        <location filename="../../ui/import_wizard.py" line="713"/>
+        <location filename="../../ui/import_wizard.py" line="715"/>
         <source>Import data: confirm and import</source>
         <translation>导入数据：确认并导入</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="714"/>
+        <location filename="../../ui/import_wizard.py" line="716"/>
         <source>The whole file is written in one transaction, or nothing.</source>
         <translation>整个文件在一个事务中全部写入，否则什么也不写入。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="716"/>
+        <location filename="../../ui/import_wizard.py" line="718"/>
         <source>&amp;Close</source>
         <translation>关闭(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="718"/>
+        <location filename="../../ui/import_wizard.py" line="720"/>
         <source>&amp;Import</source>
         <translation>导入(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="733"/>
+        <location filename="../../ui/import_wizard.py" line="735"/>
         <source>File: {file}
 To write: {new} new participants, {visits} visits, {values} values.
 Audit reason of every value: {reason}</source>
@@ -279,43 +279,43 @@ Audit reason of every value: {reason}</source>
 每个数值的稽查理由：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="744"/>
+        <location filename="../../ui/import_wizard.py" line="746"/>
         <source>{n} warnings confirmed with the reason: {reason}</source>
         <translation>{n} 个警告以此理由确认：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="756"/>
+        <location filename="../../ui/import_wizard.py" line="758"/>
         <source>Nothing has been written yet. Press Import to write the file.</source>
         <translation>尚未写入任何数据。按“导入”写入该文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="789"/>
-        <location filename="../../ui/import_wizard.py" line="792"/>
+        <location filename="../../ui/import_wizard.py" line="791"/>
+        <location filename="../../ui/import_wizard.py" line="794"/>
         <source>Importing {file}…</source>
         <translation>正在导入 {file}…</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="813"/>
+        <location filename="../../ui/import_wizard.py" line="815"/>
         <source>Imported {file}: {new} new participants, {visits} visits, {values} values, written in one transaction and audited as “{reason}”.</source>
         <translation>已导入 {file}：{new} 名新受试者，{visits} 次访视，{values} 个数值，已在一个事务中写入，稽查理由为“{reason}”。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="831"/>
+        <location filename="../../ui/import_wizard.py" line="833"/>
         <source>Import cancelled. Nothing was written.</source>
         <translation>导入已取消。未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="838"/>
+        <location filename="../../ui/import_wizard.py" line="840"/>
         <source>The database refused file row {row}: {error}. Nothing was written.</source>
         <translation>数据库拒绝了文件第 {row} 行：{error}。未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="841"/>
+        <location filename="../../ui/import_wizard.py" line="843"/>
         <source>The import was refused: {error}. Nothing was written.</source>
         <translation>导入被拒绝：{error}。未写入任何数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="847"/>
+        <location filename="../../ui/import_wizard.py" line="849"/>
         <source>The import failed: {error}. Nothing was written.</source>
         <translation>导入失败：{error}。未写入任何数据。</translation>
     </message>
@@ -333,28 +333,28 @@ Audit reason of every value: {reason}</source>
         <translation>警告</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="339"/>
+        <location filename="../../ui/import_wizard.py" line="341"/>
         <source>Level</source>
         <translation>级别</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="340"/>
+        <location filename="../../ui/import_wizard.py" line="342"/>
         <source>Row</source>
         <translation>行</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="341"/>
+        <location filename="../../ui/import_wizard.py" line="343"/>
         <source>Column</source>
         <translation>列</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="342"/>
+        <location filename="../../ui/import_wizard.py" line="344"/>
         <source>Problem</source>
         <translation>问题</translation>
     </message>
     <message>
-        <location filename="../../ui/import_wizard.py" line="875"/>
-        <location filename="../../ui/import_wizard.py" line="881"/>
+        <location filename="../../ui/import_wizard.py" line="877"/>
+        <location filename="../../ui/import_wizard.py" line="883"/>
         <source>Import data</source>
         <translation>导入数据</translation>
     </message>
@@ -362,27 +362,27 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="177"/>
+        <location filename="../../ui/login.py" line="262"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="180"/>
+        <location filename="../../ui/login.py" line="265"/>
         <source>OutcomeDesk was locked after a period without use. Enter your password to continue; unsaved entries are kept as a draft.</source>
         <translation>OutcomeDesk 因一段时间未使用已锁定。请输入密码继续；未保存的录入已保存为草稿。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="184"/>
+        <location filename="../../ui/login.py" line="269"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="185"/>
+        <location filename="../../ui/login.py" line="270"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="198"/>
+        <location filename="../../ui/login.py" line="283"/>
         <source>Only the user who was logged in can unlock.</source>
         <translation>只有原登录用户才能解锁。</translation>
     </message>
@@ -390,18 +390,18 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>LoginDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="100"/>
-        <location filename="../../ui/login.py" line="101"/>
+        <location filename="../../ui/login.py" line="183"/>
+        <location filename="../../ui/login.py" line="184"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="102"/>
+        <location filename="../../ui/login.py" line="185"/>
         <source>&amp;User name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="103"/>
+        <location filename="../../ui/login.py" line="186"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
@@ -638,72 +638,72 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../ui/participants.py" line="361"/>
+        <location filename="../../ui/participants.py" line="363"/>
         <source>Add participant</source>
         <translation>添加受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="361"/>
+        <location filename="../../ui/participants.py" line="363"/>
         <source>Edit participant</source>
         <translation>编辑受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="364"/>
+        <location filename="../../ui/participants.py" line="366"/>
         <source>&amp;Code:</source>
         <translation>编号(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="365"/>
+        <location filename="../../ui/participants.py" line="367"/>
         <source>S&amp;ite:</source>
         <translation>中心(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="366"/>
+        <location filename="../../ui/participants.py" line="368"/>
         <source>&amp;Birth date:</source>
         <translation>出生日期(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="367"/>
+        <location filename="../../ui/participants.py" line="369"/>
         <source>&amp;Day 1 (first infusion):</source>
         <translation>第1天（首次输注）(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="368"/>
+        <location filename="../../ui/participants.py" line="370"/>
         <source>Scree&amp;ning number:</source>
         <translation>筛选号(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="369"/>
+        <location filename="../../ui/participants.py" line="371"/>
         <source>&amp;Reason for the change:</source>
         <translation>修改原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="400"/>
+        <location filename="../../ui/participants.py" line="402"/>
         <source>A participant code is required.</source>
         <translation>必须填写受试者编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="402"/>
+        <location filename="../../ui/participants.py" line="404"/>
         <source>Choose a site.</source>
         <translation>请选择中心。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="408"/>
+        <location filename="../../ui/participants.py" line="410"/>
         <source>Not a date (YYYY-MM-DD).</source>
         <translation>不是日期（YYYY-MM-DD）。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="433"/>
+        <location filename="../../ui/participants.py" line="435"/>
         <source>Not a number.</source>
         <translation>不是数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="435"/>
+        <location filename="../../ui/participants.py" line="437"/>
         <source>A reason is required for every change.</source>
         <translation>每项修改都必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="445"/>
+        <location filename="../../ui/participants.py" line="447"/>
         <source>(press OK again to confirm)</source>
         <translation>（再次按“确定”以确认）</translation>
     </message>
@@ -711,37 +711,37 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ParticipantListPage</name>
     <message>
-        <location filename="../../ui/participants.py" line="174"/>
+        <location filename="../../ui/participants.py" line="176"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="175"/>
+        <location filename="../../ui/participants.py" line="177"/>
         <source>code, screening or randomisation number</source>
         <translation>编号、筛选号或随机号</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="176"/>
+        <location filename="../../ui/participants.py" line="178"/>
         <source>&amp;Overdue visits</source>
         <translation>逾期访视(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="177"/>
+        <location filename="../../ui/participants.py" line="179"/>
         <source>Open &amp;flags</source>
         <translation>未处理标记(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="185"/>
+        <location filename="../../ui/participants.py" line="187"/>
         <source>All sites</source>
         <translation>全部中心</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="192"/>
+        <location filename="../../ui/participants.py" line="194"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="219"/>
+        <location filename="../../ui/participants.py" line="221"/>
         <source>{shown} of {total} participants</source>
         <translation>共 {total} 名受试者，显示 {shown} 名</translation>
     </message>
@@ -749,133 +749,133 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ParticipantPage</name>
     <message>
-        <location filename="../../ui/participant_page.py" line="167"/>
+        <location filename="../../ui/participant_page.py" line="173"/>
         <source>Choose a visit in the timeline and press Enter (Alt+Up/Alt+Down switch visits).</source>
         <translation>在访视时间表中选择访视并按 Enter（Alt+↑/Alt+↓ 切换访视）。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="210"/>
+        <location filename="../../ui/participant_page.py" line="222"/>
         <source>site</source>
         <translation>中心</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="210"/>
+        <location filename="../../ui/participant_page.py" line="222"/>
         <source>age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="210"/>
+        <location filename="../../ui/participant_page.py" line="222"/>
         <source>day 1</source>
         <translation>第1天</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="258"/>
+        <location filename="../../ui/participant_page.py" line="286"/>
         <source>Draft found</source>
         <translation>发现草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="259"/>
+        <location filename="../../ui/participant_page.py" line="287"/>
         <source>An unsaved draft of this visit exists (saved {when} UTC). Restore it?</source>
         <translation>此访视有未保存的草稿（保存于 UTC {when}）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="281"/>
+        <location filename="../../ui/participant_page.py" line="309"/>
         <source>Open a visit first.</source>
         <translation>请先打开一次访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="288"/>
+        <location filename="../../ui/participant_page.py" line="316"/>
         <source>Not done</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="301"/>
+        <location filename="../../ui/participant_page.py" line="329"/>
         <source>Mark missed</source>
         <translation>标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="304"/>
+        <location filename="../../ui/participant_page.py" line="332"/>
         <source>Mark visit missed</source>
         <translation>标记访视缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="305"/>
+        <location filename="../../ui/participant_page.py" line="333"/>
         <source>Why was {visit} missed?</source>
         <translation>{visit}为什么缺失？</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="325"/>
+        <location filename="../../ui/participant_page.py" line="353"/>
         <source>Out of window</source>
         <translation>超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="328"/>
+        <location filename="../../ui/participant_page.py" line="356"/>
         <source>Record out of window</source>
         <translation>记录超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="329"/>
+        <location filename="../../ui/participant_page.py" line="357"/>
         <source>Window {start} … {end}. Give the actual date and why it is outside.</source>
         <translation>时间窗 {start} … {end}。请填写实际日期及超出原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="354"/>
-        <location filename="../../ui/participant_page.py" line="357"/>
+        <location filename="../../ui/participant_page.py" line="382"/>
+        <location filename="../../ui/participant_page.py" line="385"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="357"/>
+        <location filename="../../ui/participant_page.py" line="385"/>
         <source>Save the visit first.</source>
         <translation>请先保存访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="359"/>
+        <location filename="../../ui/participant_page.py" line="387"/>
         <source>review and approval</source>
         <translation>审阅并批准</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="359"/>
+        <location filename="../../ui/participant_page.py" line="387"/>
         <source>authorship</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="361"/>
+        <location filename="../../ui/participant_page.py" line="389"/>
         <source>Sign visit</source>
         <translation>访视签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="362"/>
+        <location filename="../../ui/participant_page.py" line="390"/>
         <source>Signing {visit} of {code} as {user}. Re-enter your password.</source>
         <translation>以 {user} 身份为 {code} 的{visit}签名。请再次输入密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="385"/>
+        <location filename="../../ui/participant_page.py" line="413"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="387"/>
+        <location filename="../../ui/participant_page.py" line="415"/>
         <source>Unlock visit</source>
         <translation>解锁访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="387"/>
+        <location filename="../../ui/participant_page.py" line="415"/>
         <source>Lock visit</source>
         <translation>锁定访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="388"/>
+        <location filename="../../ui/participant_page.py" line="416"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="399"/>
+        <location filename="../../ui/participant_page.py" line="427"/>
         <source>Correct signed visit</source>
         <translation>更正已签名访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="401"/>
+        <location filename="../../ui/participant_page.py" line="429"/>
         <source>Changing a signed visit voids its signature; it must then be signed again. Every change needs a reason. Continue?</source>
         <translation>修改已签名的访视会使签名失效，之后需要重新签名。每项修改都需要原因。是否继续？</translation>
     </message>
@@ -1014,18 +1014,32 @@ Audit reason of every value: {reason}</source>
 </context>
 <context>
     <name>ScoresModel</name>
+    <message numerus="yes">
+        <location filename="../../ui/scores_model.py" line="28"/>
+        <source>%n point(s)</source>
+        <translation>
+            <numerusform>%n 分</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../ui/scores_model.py" line="30"/>
+        <source>%n year(s)</source>
+        <translation>
+            <numerusform>%n 岁</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../ui/scores_model.py" line="104"/>
+        <location filename="../../ui/scores_model.py" line="142"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../ui/scores_model.py" line="104"/>
+        <location filename="../../ui/scores_model.py" line="142"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../ui/scores_model.py" line="104"/>
+        <location filename="../../ui/scores_model.py" line="142"/>
         <source>Range</source>
         <translation>范围</translation>
     </message>
@@ -1082,92 +1096,92 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>VisitForm</name>
     <message>
-        <location filename="../../ui/store_bridge.py" line="150"/>
+        <location filename="../../ui/store_bridge.py" line="169"/>
         <source>Out of window</source>
         <translation>超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/store_bridge.py" line="151"/>
+        <location filename="../../ui/store_bridge.py" line="170"/>
         <source>{date} is outside the window {start} … {end}. Reason:</source>
         <translation>{date} 超出时间窗 {start} … {end}。原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="155"/>
+        <location filename="../../ui/visit_form.py" line="166"/>
         <source>timed by the program</source>
         <translation>由程序计时</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="473"/>
+        <location filename="../../ui/visit_form.py" line="515"/>
         <source>&amp;Visit date:</source>
         <translation>访视日期(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="474"/>
+        <location filename="../../ui/visit_form.py" line="516"/>
         <source>Scores (updated as you type)</source>
         <translation>评分（随输入实时更新）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="480"/>
+        <location filename="../../ui/visit_form.py" line="522"/>
         <source>Keys: digits pick coded answers; Enter/Tab next field; Ctrl+PgDown/PgUp next/previous page; Ctrl+S save; Ctrl+Z/Ctrl+Y undo/redo; Ctrl+Shift+H field history; Delete on an empty field clears its missing code. Missing data: {keys}.</source>
         <translation>按键：数字选择编码答案；Enter/Tab 下一项；Ctrl+PgDown/PgUp 下一页/上一页；Ctrl+S 保存；Ctrl+Z/Ctrl+Y 撤销/重做；Ctrl+Shift+H 字段修改历史；在空字段按 Delete 清除缺失代码。缺失数据：{keys}。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="501"/>
+        <location filename="../../ui/visit_form.py" line="543"/>
         <source>signed by {user}</source>
         <translation>由 {user} 签名</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="503"/>
+        <location filename="../../ui/visit_form.py" line="545"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="505"/>
+        <location filename="../../ui/visit_form.py" line="547"/>
         <source>window</source>
         <translation>时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="576"/>
+        <location filename="../../ui/visit_form.py" line="628"/>
         <source>Missing-data code {code} does not apply here (allowed: {allowed})</source>
         <translation>缺失代码 {code} 不适用于此项（允许：{allowed}）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="833"/>
+        <location filename="../../ui/visit_form.py" line="927"/>
         <source>Locked: read-only. A data manager can unlock it (with a reason).</source>
         <translation>已锁定：只读。数据管理员可解锁（需填写原因）。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="835"/>
+        <location filename="../../ui/visit_form.py" line="929"/>
         <source>Recorded as {status}: no entry.</source>
         <translation>已记录为{status}：无需录入。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="838"/>
+        <location filename="../../ui/visit_form.py" line="932"/>
         <source>Signed: read-only. Use Visit ▸ Correct signed visit to change it; the signature is then voided and must be given again.</source>
         <translation>已签名：只读。如需修改请使用“访视 ▸ 更正已签名访视”；签名随之失效，需要重新签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="842"/>
+        <location filename="../../ui/visit_form.py" line="936"/>
         <source>Read-only for your role.</source>
         <translation>您的角色只能查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="868"/>
-        <location filename="../../ui/visit_form.py" line="920"/>
-        <location filename="../../ui/visit_form.py" line="963"/>
-        <location filename="../../ui/visit_form.py" line="966"/>
+        <location filename="../../ui/visit_form.py" line="962"/>
+        <location filename="../../ui/visit_form.py" line="1014"/>
+        <location filename="../../ui/visit_form.py" line="1057"/>
+        <location filename="../../ui/visit_form.py" line="1060"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="870"/>
+        <location filename="../../ui/visit_form.py" line="964"/>
         <source>Fix the values marked red first (or record a missing-data code):
 {msgs}</source>
         <translation>请先更正标红的数值（或记录缺失代码）：
 {msgs}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="921"/>
+        <location filename="../../ui/visit_form.py" line="1015"/>
         <source>The visit date is not a valid date (YYYY-MM-DD).</source>
         <translation>访视日期不是有效日期（YYYY-MM-DD）。</translation>
     </message>
@@ -1215,22 +1229,32 @@ Audit reason of every value: {reason}</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="337"/>
+        <location filename="../../ui/models.py" line="321"/>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="341"/>
         <source>Overdue: the window has closed.</source>
         <translation>逾期：时间窗已结束。</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="343"/>
+        <location filename="../../ui/models.py" line="347"/>
         <source>Out of window: {reason}</source>
         <translation>超出时间窗：{reason}</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="363"/>
+        <location filename="../../ui/models.py" line="355"/>
+        <source>Locked: read-only until a data manager unlocks it (with a reason).</source>
+        <translation>已锁定：只读，须由数据管理员（填写理由）解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models.py" line="408"/>
         <source>overdue</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="365"/>
+        <location filename="../../ui/models.py" line="410"/>
         <source>out of window</source>
         <translation>超出时间窗</translation>
     </message>
@@ -1238,7 +1262,7 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>Workers</name>
     <message>
-        <location filename="../../ui/workers.py" line="96"/>
+        <location filename="../../ui/workers.py" line="97"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

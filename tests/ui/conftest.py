@@ -39,6 +39,7 @@ def _english_and_no_threads(qapp: QApplication) -> Iterator[None]:
     qapp.setOrganizationName("OutcomeDeskTest")
     qapp.setApplicationName("OutcomeDeskTest")
     ui_app.load_fonts()
+    ui_app.install_plural_forms()
     i18n.apply("en")
     yield
     i18n.apply("en")

@@ -55,7 +55,8 @@ def test_every_string_in_ui_is_translated(tmp_path: Path) -> None:
     for msg in ET.parse(ts).iter("message"):
         total += 1
         tr = msg.find("translation")
-        if tr is None or not (tr.text or "").strip() or tr.get("type") == "unfinished":
+        text = "".join(tr.itertext()) if tr is not None else ""  # numerus forms are children
+        if tr is None or not text.strip() or tr.get("type") == "unfinished":
             untranslated.append(msg.find("source").text)
     assert total > 100
     assert not untranslated, untranslated
@@ -107,3 +108,61 @@ def test_switch_to_chinese_at_run_time_and_remembered(qtbot, store, qapp: QAppli
     qtbot.addWidget(w2)
     assert w2.menus["visit"].title() == "访视(&V)"
     w2.close()
+
+
+EN_TS = TS.with_name("outcomedesk_en.ts")
+
+
+def test_english_plural_forms_are_compiled_and_complete(tmp_path: Path) -> None:
+    """outcomedesk_en.ts holds the English singular/plural forms of every %n message (Qt's
+    "Handling Plurals": lupdate -pluralonly), compiled into the .qm the program installs."""
+    ts = tmp_path / "en.ts"
+    shutil.copy(EN_TS, ts)
+    proc = subprocess.run(
+        [
+            str(BIN / "pyside6-lupdate"),
+            *sorted(str(p) for p in (ROOT / "ui").glob("*.py")),
+            "-ts",
+            str(ts),
+            "-pluralonly",
+            "-no-obsolete",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    messages = list(ET.parse(ts).iter("message"))
+    assert messages, "no %n message found"
+    for msg in messages:
+        tr = msg.find("translation")
+        forms = [f.text or "" for f in tr.iter("numerusform")]
+        assert tr.get("type") != "unfinished" and len(forms) == 2 and all(forms), msg.find(
+            "source"
+        ).text
+    out = tmp_path / "en.qm"
+    subprocess.run(
+        [str(BIN / "pyside6-lrelease"), str(EN_TS), "-qm", str(out)], check=True, timeout=120
+    )
+    assert out.read_bytes() == EN_TS.with_suffix(".qm").read_bytes(), "run pyside6-lrelease"
+
+
+def test_points_singular_and_plural(qapp: QApplication) -> None:
+    """SPPB scores are counted in points: "1 point", "12 points"; 分 in Chinese."""
+    from scoring.registry import BY_KEY
+    from ui import i18n
+    from ui.scores_model import format_score
+
+    sppb = BY_KEY["sppb"]
+    total = next(s for s in sppb.scores if s.unit == "points" and not s.choices)
+    part = next(s for s in sppb.scores if s.unit == "points" and s.choices)
+    assert format_score(total, 1.0) == "1 point"
+    assert format_score(total, 12.0) == "12 points"
+    assert format_score(part, 0.0) == "0 points"
+    assert format_score(part, 1.0) == "1 point"
+    i18n.apply("zh_CN")
+    try:
+        assert format_score(total, 1.0) == "1 分"
+        assert format_score(part, 4.0) == "4 分"
+    finally:
+        i18n.apply("en")
