@@ -370,33 +370,40 @@ class VisitTimelineModel(_TableModel):
 _LOCK_ICON: list[QIcon] = []
 
 
+def _padlock(size: int, colour: QColor, hole: QColor) -> QPixmap:
+    pm = QPixmap(size, size)
+    pm.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    u = size / 16
+    p.setPen(QPen(colour, 1.7 * u))
+    shackle = QPainterPath()
+    shackle.moveTo(4.8 * u, 7.5 * u)
+    shackle.lineTo(4.8 * u, 5.2 * u)
+    shackle.arcTo(4.8 * u, 1.4 * u, 6.4 * u, 7.0 * u, 180, -180)
+    shackle.lineTo(11.2 * u, 7.5 * u)
+    p.drawPath(shackle)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(colour)
+    p.drawRoundedRect(2.8 * u, 7.0 * u, 10.4 * u, 8.0 * u, 1.4 * u, 1.4 * u)
+    p.setBrush(hole)
+    p.drawEllipse(7.0 * u, 9.3 * u, 2.0 * u, 2.0 * u)
+    p.drawRect(7.6 * u, 10.6 * u, 0.8 * u, 2.6 * u)
+    p.end()
+    return pm
+
+
 def lock_icon() -> QIcon:
     """A padlock, drawn (no bundled font has U+1F512 and Qt's standard icons have no lock);
     the cell also says "locked" in words, for screen readers and in the tooltip."""
     if not _LOCK_ICON:
         icon = QIcon()
-        for size in (16, 24, 32, 48):
-            pm = QPixmap(size, size)
-            pm.fill(Qt.GlobalColor.transparent)
-            p = QPainter(pm)
-            p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            u = size / 16
-            colour = QColor("#3d4f66")
-            p.setPen(QPen(colour, 1.7 * u))
-            shackle = QPainterPath()
-            shackle.moveTo(4.8 * u, 7.5 * u)
-            shackle.lineTo(4.8 * u, 5.2 * u)
-            shackle.arcTo(4.8 * u, 1.4 * u, 6.4 * u, 7.0 * u, 180, -180)
-            shackle.lineTo(11.2 * u, 7.5 * u)
-            p.drawPath(shackle)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(colour)
-            p.drawRoundedRect(2.8 * u, 7.0 * u, 10.4 * u, 8.0 * u, 1.4 * u, 1.4 * u)
-            p.setBrush(QColor("#ffffff"))
-            p.drawEllipse(7.0 * u, 9.3 * u, 2.0 * u, 2.0 * u)
-            p.drawRect(7.6 * u, 10.6 * u, 0.8 * u, 2.6 * u)
-            p.end()
-            icon.addPixmap(pm)
+        for mode, colour, hole in (
+            (QIcon.Mode.Normal, QColor("#3d4f66"), QColor("#ffffff")),
+            (QIcon.Mode.Selected, QColor("#ffffff"), QColor("#3d4f66")),  # on the highlight
+        ):
+            for size in (16, 24, 32, 48):
+                icon.addPixmap(_padlock(size, colour, hole), mode)
         _LOCK_ICON.append(icon)
     return _LOCK_ICON[0]
 
