@@ -75,7 +75,7 @@ ITEMS: tuple[Item, ...] = tuple(
     for name, en, zh in zip(BALANCE_ITEMS, _BALANCE_EN, _BALANCE_ZH, strict=True)
 )
 
-_POINTS = tuple(Choice(p, f"{p} points", f"{p}分") for p in range(5))
+_POINTS = tuple(Choice(p, f"{p} point" if p == 1 else f"{p} points", f"{p}分") for p in range(5))
 
 
 def _band(cs: np.ndarray, bands: tuple[tuple[int, int], ...], beyond: float) -> np.ndarray:
