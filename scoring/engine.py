@@ -150,10 +150,26 @@ def _parse_coded(
     else:
         todo = list(range(k))
     if todo:
-        sub = pd.Series(uniques[todo], dtype=dtype if dtype.kind in "fiu" else object)
+        cells = uniques[todo]
+        if dtype.kind in "fiu":
+            sub = pd.Series(cells, dtype=dtype)
+        elif item.type in _FAST_TYPES and all(c.__class__ in _FLOATS for c in cells):
+            sub = pd.Series(cells, dtype="float64")  # the store's floats: no string pass needed
+        else:
+            sub = pd.Series(cells, dtype=object)
+        extra: list[str] = []
+        if cache is not None and item.type is ItemType.CODED and sub.dtype == object:
+            # the item's other codes as typed ride along in the same call (the cost is per
+            # call, not per value): the next participant's answers are then cache hits
+            extra = [t for t in map(str, item.codes) if (str, t) not in cache and t not in cells]
+            if extra:
+                sub = pd.Series([*cells, *extra], dtype=object)
         parsed = _parse_values(item, sub)
         p_values = parsed.values.to_numpy(dtype=object)
         p_status = parsed.status.to_numpy(dtype=object)
+        for pos, t in enumerate(extra, start=len(todo)):
+            cache[(str, t)] = (p_values[pos], p_status[pos], parsed.errors.get(pos),
+                               parsed.warnings.get(pos))  # fmt: skip
         for pos, j in enumerate(todo):
             res = (
                 p_values[pos],
@@ -221,6 +237,7 @@ def _array(col: pd.Series | np.ndarray, dtype: object = None) -> np.ndarray:
 
 
 _FAST_TYPES = (ItemType.CODED, ItemType.INTEGER, ItemType.DECIMAL, ItemType.CLOCK)
+_FLOATS = (float, np.float64)
 
 
 def _parse_typed_floats(item: Item, raw: pd.Series) -> ParsedColumn:

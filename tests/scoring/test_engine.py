@@ -200,3 +200,37 @@ def test_fast_typed_path_equals_general_path(item: Item) -> None:
         assert fast.warnings == slow.warnings
 
     check()
+
+
+@pytest.mark.parametrize("item", [CODED, NUM, CLOCK, HOURS])
+def test_numbers_in_an_object_column_parse_as_typed_numbers(item: Item) -> None:
+    """The store's float values inside a visit's object column are parsed by the numeric rules
+    (no string pass); the result must equal the general rules applied to the same objects."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from scoring.engine import _parse_values
+
+    @settings(max_examples=80, deadline=None)
+    @given(
+        st.lists(
+            st.one_of(
+                st.floats(allow_nan=True, allow_infinity=True),
+                st.integers(-5, 2000).map(float),
+                st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0, 30.0, 100.0, 100.5, 1439.0, 1440.0]),
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def check(xs: list[float]) -> None:
+        as_objects = pd.Series(xs, dtype=object)
+        as_floats = pd.Series(xs, dtype="float64")
+        a, b = _parse_values(item, as_objects), _parse_values(item, as_floats)
+        np.testing.assert_array_equal(
+            a.values.to_numpy(dtype="float64"), b.values.to_numpy(dtype="float64")
+        )
+        assert a.status.tolist() == b.status.tolist()
+        assert a.errors == b.errors and a.warnings == b.warnings
+
+    check()
