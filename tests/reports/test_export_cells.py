@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -28,6 +27,7 @@ from reports.export_frame import ExportInput, build_export
 from scoring.model import ItemType
 from scoring.registry import INSTRUMENTS, find_item, find_score
 from tests.reports.fixture_instrument import INSTRUMENT
+from tests.reports.readers import needs, pspp_output
 from tests.reports.synth import answers_frame
 
 VISITS = ("V0", "V1", "V2")
@@ -267,21 +267,16 @@ def test_xlsx_number_formats_follow_the_declaration(study_db: Path, tmp_path: Pa
 # Independent readers: GNU PSPP and LibreOffice
 
 
-@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP is not installed")
+@needs("pspp")
 def test_pspp_shows_integer_formats_and_chinese_labels(study_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "e.sav"
     _export(study_db, "sav", out)
-    sps = tmp_path / "d.sps"
-    sps.write_text(
-        f'GET FILE="{out}".\nDISPLAY DICTIONARY /VARIABLES=sex sf36_01 tug_1_s birth_date.\n'
+    text = pspp_output(
+        out,
+        "DISPLAY DICTIONARY /VARIABLES=sex sf36_01 tug_1_s birth_date.\n"
         "LIST /VARIABLES=participant sex sf36_01 tug_1_s birth_date /CASES=FROM 1 TO 2.\n",
-        encoding="utf-8",
+        tmp_path,
     )
-    proc = subprocess.run(
-        ["pspp", "-O", "format=txt", str(sps)], capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr
-    text = proc.stdout
     sex, tug = find_item("sex")[1], find_item("tug_1_s")[1]
     assert "F3.0" in text and f"F6.{tug.decimals}" in text and "DATE11" in text
     assert sex.zh in text and sex.choices[0].zh in text  # Chinese labels survive
@@ -294,7 +289,7 @@ def test_pspp_shows_integer_formats_and_chinese_labels(study_db: Path, tmp_path:
     assert ISO_DATE.match(cells[4]) is None and re.match(r"^\d{2}-[A-Z]{3}-\d{4}$", cells[4])
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+@needs("soffice")
 def test_libreoffice_csv_of_the_workbook(study_db: Path, tmp_path: Path) -> None:
     """LibreOffice converts every sheet (filter token 12 = -1) with formatted text (token 9)."""
     out = tmp_path / "e.xlsx"

@@ -9,7 +9,6 @@ store's answers_frame (DESIGN.md: the export and the ``score`` command share one
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from scoring.model import MissingCode
 from scoring.registry import INSTRUMENTS, all_items, find_item
 from store.api import Store
 from tests.reports.export_fixtures import CONFIRM, PASSWORD
+from tests.reports.readers import needs, pspp_output, reader
 
 
 def _export(db: Path, fmt: str, out: Path, *extra: str) -> None:
@@ -273,22 +273,17 @@ def test_site_filter(study_db: Path, tmp_path: Path) -> None:
     assert rc == 2
 
 
-@pytest.mark.skipif(shutil.which("pspp") is None, reason="GNU PSPP is not installed")
+@needs("pspp")
 def test_pspp_lists_the_sav(study_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "e.sav"
     _export(study_db, "sav", out)
-    sps = tmp_path / "l.sps"
-    sps.write_text(
-        f'GET FILE="{out}".\nDISPLAY DICTIONARY /VARIABLES=sf36_01 sf36_pf.\n'
+    text = pspp_output(
+        out,
+        "DISPLAY DICTIONARY /VARIABLES=sf36_01 sf36_pf.\n"
         "LIST /VARIABLES=participant visit sf36_pf /CASES=FROM 1 TO 3.\n",
-        encoding="utf-8",
+        tmp_path,
     )
-    proc = subprocess.run(
-        ["pspp", "-O", "format=txt", str(sps)], capture_output=True, text=True, timeout=120
-    )
-    assert proc.returncode == 0, proc.stderr
     _, item = find_item("sf36_01")
-    text = proc.stdout
     assert "-95 THRU -91" in text.replace("\n", " ").replace("|", " ").replace("  ", " ") or (
         "THRU" in text
     )
@@ -296,14 +291,11 @@ def test_pspp_lists_the_sav(study_db: Path, tmp_path: Path) -> None:
     assert "P00001" in text
 
 
-@pytest.mark.skipif(
-    shutil.which("soffice") is None and shutil.which("libreoffice") is None,
-    reason="LibreOffice is not installed",
-)
+@needs("soffice", "libreoffice")
 def test_libreoffice_converts_the_data_sheet(study_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "e.xlsx"
     _export(study_db, "xlsx", out)
-    office = shutil.which("soffice") or shutil.which("libreoffice")
+    office = reader("soffice", "libreoffice")
     proc = subprocess.run(
         [office, "--headless", "--convert-to", "csv", "--outdir", str(tmp_path), str(out)],
         capture_output=True,
