@@ -58,7 +58,7 @@ from reports.pdf_data import (
 )
 from reports.wording import SHORT_LABELS, Wording
 from scoring.engine import Evaluation
-from scoring.model import Instrument, Item, ItemType, MissingCode, ScoringSettings
+from scoring.model import Instrument, Item, ItemType, MissingCode, ScoringSettings, unit_label
 
 LAYOUT_VERSION = "1"  # bump when the printed layout changes meaning
 BOX = 8.5  # tick/digit box side, points
@@ -282,7 +282,7 @@ def response_flowable(
     if item.type is ItemType.TEXT:
         return WriteLine(value, st.cell)
     decimals = item.decimals if item.type is ItemType.DECIMAL else 0
-    return DigitBoxes(_digit_counts(item), decimals, item.unit, value)
+    return DigitBoxes(_digit_counts(item), decimals, unit_label(item.unit, lang), value)
 
 
 def missing_flowable(item: Item, answer: AnswerData | None) -> Flowable:
@@ -419,7 +419,8 @@ def _instrument_block(
                 f"{esc(wording.item_text(inst, item, ctx.lang))}"
             )
             if item.type is not ItemType.TEXT and item.unit and item.type is not ItemType.CODED:
-                label += f" <font size=6.5 color='#555555'>[{esc(item.unit)}]</font>"
+                unit = unit_label(item.unit, ctx.lang)
+                label += f" <font size=6.5 color='#555555'>[{esc(unit)}]</font>"
             if not item.required:
                 label += f" <font size=6.5 color='#555555'>({ctx.t('optional', '选填')})</font>"
             rows.append(

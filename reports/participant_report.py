@@ -45,7 +45,16 @@ from reports.pdf_common import (
 )
 from reports.pdf_data import ParticipantRecord, evaluate_frame
 from scoring.engine import Evaluation
-from scoring.model import Instrument, Item, ItemType, Level, MissingCode, Score, ScoringSettings
+from scoring.model import (
+    Instrument,
+    Item,
+    ItemType,
+    Level,
+    MissingCode,
+    Score,
+    ScoringSettings,
+    unit_label,
+)
 
 # Attribute validation of every graphics node costs about a third of the chart time; the charts
 # here are built by code, not typed by users. It is read when reportlab.graphics is first
@@ -350,7 +359,7 @@ def _instrument_tables(
                 ]
                 if not any(texts):
                     continue
-                unit = f" ({item.unit})" if item.unit else ""
+                unit = f" ({unit_label(item.unit, ctx.lang)})" if item.unit else ""
                 label = f"{item.zh if ctx.lang == 'zh' else item.en}{unit}"
                 lines.append(
                     (
@@ -369,7 +378,7 @@ def _instrument_tables(
             if score.is_text:
                 notes += _text_score_notes(score, texts, record, ctx)
                 continue
-            unit = f" ({score.unit})" if score.unit else ""
+            unit = f" ({unit_label(score.unit, ctx.lang)})" if score.unit else ""
             label = f"{score.zh if ctx.lang == 'zh' else score.en}{unit}"
             numeric = not score.is_text and not score.choices
             change = change_from_baseline(vals, score.decimals) if numeric else ""
@@ -548,7 +557,7 @@ def _charts(
             ]
             label = decl.zh if ctx.lang == "zh" else decl.en
             series.append((label, vals))
-            unit = decl.unit or unit
+            unit = unit_label(decl.unit, ctx.lang) if decl.unit else unit
             cuts = clinical_cutoffs(name, ev.instruments, work, settings or record.study.settings)
             if not cuts:
                 no_cutoff.append(name)

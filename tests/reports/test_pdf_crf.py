@@ -79,6 +79,7 @@ def test_chinese_crf_and_embedded_fonts() -> None:
     text = text_of(pdf)
     for phrase in ("病例报告表", "演示睡眠问卷", "夜间醒来", "很少", "第2月", "评估者"):
         assert phrase in text
+    assert "秒" in text  # the unit beside the digit boxes, in Chinese (scoring.model.UNIT_ZH)
     assert all(f["FontFile2"] for f in fonts_of(pdf))
 
 

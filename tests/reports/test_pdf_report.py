@@ -108,6 +108,7 @@ def test_chinese_text_extracts_as_chinese(zh: bytes) -> None:
     for phrase in ("受试者报告", "访视计划", "演示睡眠问卷", "演示步行时间（最佳）", "第1周", "女"):
         assert phrase in text
     assert "□" not in text
+    assert "(秒)" in text and "(s)" not in text  # units in Chinese too (scoring.model.UNIT_ZH)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
