@@ -145,3 +145,42 @@ def test_missing_code_by_one_key_and_undo_redo(qtbot, window, store) -> None:
     shortcut(qtbot, window, "Ctrl+Y")
     assert form.rows[first].state.status == "RF"
     assert QApplication.focusWidget() is not None
+
+
+def test_out_of_window_visit_needs_a_reason(qtbot, window, store) -> None:
+    """Issue 5 §7 / issue 4 §1: a visit done outside its window is recorded with a reason, which
+    the timeline shows (tinted row, reason in the tooltip); without a reason nothing is written."""
+    page = window.page
+    page.view.setFocus()
+    page.view.setCurrentIndex(page.timeline.index(page.timeline.row_for_visit("BL"), 0))
+    key(qtbot, Qt.Key.Key_Return)
+    v = store.visit(window.session, "SH-301", "BL")
+    early = v.window_start - dt.timedelta(days=5)  # before the window (a date in the past)
+
+    def no_reason(dlg) -> None:  # OK with an empty reason: refused in the dialog, then cancel
+        key(qtbot, Qt.Key.Key_Return)
+        assert dlg.isVisible() and dlg.error.text()
+        key(qtbot, Qt.Key.Key_Escape)
+
+    on_next_modal(no_reason)
+    shortcut(qtbot, window, "Ctrl+W")
+    assert not store.visit(window.session, "SH-301", "BL").out_of_window
+
+    def give(dlg) -> None:
+        key(qtbot, Qt.Key.Key_Backtab)  # reason → date
+        assert focus() is dlg.date
+        key(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        type_text(qtbot, early.strftime("%Y%m%d"))
+        key(qtbot, Qt.Key.Key_Tab)
+        type_text(qtbot, "participant travelling, seen early")
+        key(qtbot, Qt.Key.Key_Return)
+
+    on_next_modal(give)
+    shortcut(qtbot, window, "Ctrl+W")
+    v = store.visit(window.session, "SH-301", "BL")
+    assert v.actual_date == early and v.out_of_window
+    assert v.out_of_window_reason == "participant travelling, seen early"
+    row = page.timeline.row_for_visit("BL")
+    tip = page.timeline.index(row, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "participant travelling, seen early" in tip
+    assert page.timeline.index(row, 0).data(Qt.ItemDataRole.BackgroundRole) is not None
