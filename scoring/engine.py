@@ -204,9 +204,7 @@ def _parse_coded(
     return ParsedColumn(values, status, errors, warnings)
 
 
-def _frame_from_columns(
-    cols: dict[str, pd.Series], index: pd.Index, none_columns: set[str] | None = None
-) -> pd.DataFrame:
+def _frame_from_columns(cols: dict[str, pd.Series | np.ndarray], index: pd.Index) -> pd.DataFrame:
     """``pd.DataFrame(cols)`` built as one float block and one object block (column order kept):
     much cheaper than stacking dozens of separate arrays for 100,000 rows."""
     names = list(cols)
@@ -221,8 +219,7 @@ def _frame_from_columns(
     if objects:
         block = np.full((len(index), len(objects)), None, dtype=object)
         for j, c in enumerate(objects):
-            if not none_columns or c not in none_columns:
-                block[:, j] = _array(cols[c], object)
+            block[:, j] = _array(cols[c], object)
         parts.append(pd.DataFrame(block, index=index, columns=objects, copy=False))
     if not parts:
         return pd.DataFrame(index=index)
