@@ -574,7 +574,11 @@ class MainWindow(QMainWindow):
     def import_data(self, path: str | None = None) -> ImportWizard:
         """The import wizard (file → check and preview → import in one transaction)."""
         wizard = ImportWizard(self.store, self.session, self, path)
-        wizard.imported.connect(self._imported)
+        written: list[str] = []
+        wizard.imported.connect(written.append)
+        # refresh once the wizard has closed: refreshing under it would move the focus (and
+        # a re-scoring progress dialog) behind the page that says what was written
+        wizard.finished.connect(lambda _r: self._imported(written[-1]) if written else None)
         wizard.finished.connect(wizard.deleteLater)
         self.import_wizard = wizard
         wizard.open()
