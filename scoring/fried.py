@@ -231,13 +231,38 @@ def weakness(sex: np.ndarray, bmi: np.ndarray, grip_kg: np.ndarray, table: str) 
     return _agree(cands, len(b))
 
 
-_SLOWNESS_RULE_TEXT = {
-    "A": lambda s: "A (4.572 m equivalent)",
-    "B": lambda s: "B (baseline slowest 20 %: "
-    + ", ".join(f"{'M' if r[0] == MALE else 'F'} ≤{r[1]:g} cm {r[2]:g} s, >{r[1]:g} cm {r[3]:g} s"
-                for r in s.fried_slowness_b) + ")",
-    "D": lambda s: f"D (gait speed < {s.fried_slowness_speed_ms:g} m/s)",
-}  # fmt: skip
+def rules_text(settings: ScoringSettings) -> str:
+    """The rules behind a phenotype, recorded with it: English / Chinese (like value labels)."""
+    rule = settings.fried_slowness_rule
+    if rule == "A":
+        slow_en, slow_zh = "A (4.572 m equivalent)", "A（4.572 米等效速度）"
+    elif rule == "B":
+        cuts = [(("M", "男") if r[0] == MALE else ("F", "女"), *r[1:])
+                for r in settings.fried_slowness_b]  # fmt: skip
+        slow_en = (
+            "B (baseline slowest 20 %: "
+            + ", ".join(f"{sx[0]} ≤{h:g} cm {a:g} s, >{h:g} cm {b:g} s" for sx, h, a, b in cuts)
+            + ")"
+        )
+        slow_zh = (
+            "B（基线最慢 20%："
+            + "，".join(f"{sx[1]} ≤{h:g} cm {a:g} 秒，>{h:g} cm {b:g} 秒" for sx, h, a, b in cuts)
+            + "）"
+        )
+    else:
+        v = settings.fried_slowness_speed_ms
+        slow_en, slow_zh = f"D (gait speed < {v:g} m/s)", f"D（步速 < {v:g} 米/秒）"
+    table = settings.fried_weakness_table
+    unable = settings.fried_unable_positive
+    en = (
+        f"slowness {slow_en}; weakness {table}, BMI rounded to 0.1; unable = "
+        f"{'positive' if unable else 'missing'}"
+    )
+    zh = (
+        f"步速缓慢 {slow_zh}；握力低 {table} 表，BMI 保留 1 位小数；无法完成 = "
+        f"{'阳性' if unable else '缺失'}"
+    )
+    return f"{en} / {zh}"  # fmt: skip
 
 
 def _category(count: np.ndarray) -> np.ndarray:
@@ -302,11 +327,7 @@ def score_fried(
         assessed |= ~np.isnan(column(values, n).to_numpy())
         if n in status.columns:
             assessed |= status[n].notna().to_numpy()
-    rules = (
-        f"slowness {_SLOWNESS_RULE_TEXT[settings.fried_slowness_rule](settings)}; weakness "
-        f"{settings.fried_weakness_table}, BMI rounded to 0.1; unable = "
-        f"{'positive' if settings.fried_unable_positive else 'missing'}"
-    )
+    rules = rules_text(settings)
     out = pd.DataFrame(
         {
             "fried_slowness": slow,

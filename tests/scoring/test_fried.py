@@ -127,7 +127,9 @@ def test_slowness_rule_d_single_gait_speed_threshold(threshold, t, slow) -> None
     row = _fried(walk4m_1_s=t)
     ev = run(row, settings)
     assert ev.scores["fried_slowness"].iloc[0] == slow
-    assert f"D (gait speed < {threshold:g} m/s)" in ev.scores["fried_rules"].iloc[0]
+    used = ev.scores["fried_rules"].iloc[0]
+    assert f"D (gait speed < {threshold:g} m/s)" in used  # recorded in English and Chinese
+    assert f"D（步速 < {threshold:g} 米/秒）" in used
 
 
 def test_slowness_rule_b_slowest_fifth_of_baseline_by_sex_and_height() -> None:
