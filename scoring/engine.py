@@ -346,6 +346,17 @@ def _small_factorize(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return codes, out
 
 
+def _cell_errors(
+    errors: dict, index: pd.Index, cells: np.ndarray, mask: np.ndarray, rule: str,
+    en: str, zh: str, name: str, **extra: str,
+) -> None:  # fmt: skip
+    """An error (rule, en, zh) for each cell under ``mask``; ``{v}`` is the cell as typed."""
+    for pos in np.flatnonzero(mask):
+        v = _display(cells[pos])
+        errors[index[pos]] = (rule, en.format(name=name, v=v, **extra),
+                              zh.format(name=name, v=v, **extra))  # fmt: skip
+
+
 def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
     """The parsing rules, vectorised over ``raw`` (used on a column's distinct values)."""
     index = raw.index
@@ -414,14 +425,9 @@ def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
                     minutes.iloc[i] = float(v) if ok else np.nan
             values = minutes
         bad = present & values.isna().to_numpy()
-        for pos in np.flatnonzero(bad):
-            row = index[pos]
-            v = _display(raw_cells[pos])
-            errors[row] = (
-                "type",
-                f"{name}: '{v}' is not a 24-hour clock time (HH:MM, 00:00–23:59)",
-                f"{name}：“{v}”不是24小时制时间（HH:MM，00:00–23:59）",
-            )
+        _cell_errors(errors, index, raw_cells, bad, "type",
+                     "{name}: '{v}' is not a 24-hour clock time (HH:MM, 00:00–23:59)",
+                     "{name}：“{v}”不是24小时制时间（HH:MM，00:00–23:59）", name)  # fmt: skip
         values[~present] = np.nan
         return ParsedColumn(values, status, errors, warnings)
 
@@ -440,39 +446,24 @@ def _parse_values(item: Item, raw: pd.Series) -> ParsedColumn:
     values = numeric.copy()
     values[~present | np.isinf(values.to_numpy())] = np.nan  # "inf" is not a measurement
     not_number = present & values.isna().to_numpy()
-    for pos in np.flatnonzero(not_number):
-        row = index[pos]
-        v = _display(raw_cells[pos])
-        errors[row] = (
-            "type",
-            f"{name}: '{v}' is not a number",
-            f"{name}：“{v}”不是数字",
-        )
+    _cell_errors(errors, index, raw_cells, not_number, "type",
+                 "{name}: '{v}' is not a number", "{name}：“{v}”不是数字", name)  # fmt: skip
     finite = values.notna().to_numpy()
     if item.type in (ItemType.INTEGER, ItemType.CODED):
         frac = finite & (np.mod(values.to_numpy(), 1) != 0)
-        for pos in np.flatnonzero(frac):
-            row = index[pos]
-            v = _display(raw_cells[pos])
-            errors[row] = (
-                "type",
-                f"{name}: '{v}' is not a whole number",
-                f"{name}：“{v}”不是整数",
-            )
+        _cell_errors(errors, index, raw_cells, frac, "type",
+                     "{name}: '{v}' is not a whole number", "{name}：“{v}”不是整数",
+                     name)  # fmt: skip
         values[frac] = np.nan
         finite = finite & ~frac
     if item.type is ItemType.CODED:
         allowed = item.codes
         bad = finite & ~values.isin(allowed).to_numpy()
         allowed_txt = ", ".join(str(c) for c in allowed)
-        for pos in np.flatnonzero(bad):
-            row = index[pos]
-            v = _display(raw_cells[pos])
-            errors[row] = (
-                "code",
-                f"{name}: code {v} is not one of the allowed codes ({allowed_txt})",
-                f"{name}：代码 {v} 不在允许的代码中（{allowed_txt}）",
-            )
+        _cell_errors(errors, index, raw_cells, bad, "code",
+                     "{name}: code {v} is not one of the allowed codes ({allowed})",
+                     "{name}：代码 {v} 不在允许的代码中（{allowed}）", name,
+                     allowed=allowed_txt)  # fmt: skip
         values[bad] = np.nan
         finite = finite & ~bad
     if item.hard is not None:
@@ -563,14 +554,9 @@ def _parse_censored(
     split = split_censored(text)
     name = item.name
     bad = present & split["censor"].isna().to_numpy()
-    for pos in np.flatnonzero(bad):
-        row = index[pos]
-        v = _display(raw_cells[pos])
-        errors[row] = (
-            "type",
-            f"{name}: '{v}' is not a number or a censored result (<LLOQ, <2.3, >ULOQ, >500)",
-            f"{name}：“{v}”不是数字或删失结果（<LLOQ、<2.3、>ULOQ、>500）",
-        )
+    _cell_errors(errors, index, raw_cells, bad, "type",
+                 "{name}: '{v}' is not a number or a censored result (<LLOQ, <2.3, >ULOQ, >500)",
+                 "{name}：“{v}”不是数字或删失结果（<LLOQ、<2.3、>ULOQ、>500）", name)  # fmt: skip
     num = split["num"]
     if item.hard is not None:
         out = present & num.notna().to_numpy() & ~_in_range(num, item.hard)
