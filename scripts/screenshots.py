@@ -35,7 +35,6 @@ def main(out_dir: str = "docs/screenshots") -> int:
     from ui import errors, i18n
     from ui.app import build_demo, make_app, open_store
     from ui.history import HistoryDialog
-    from ui.login import LoginDialog
     from ui.main_window import MainWindow
     from ui.settings import Settings
 
@@ -61,11 +60,16 @@ def main(out_dir: str = "docs/screenshots") -> int:
         widget.grab().save(str(path))
         shots.append(path.name)
 
-    login = LoginDialog(store, title="OutcomeDesk")
-    login.user.setText(user)
-    login.password.setText("••••••••")
+    # the program's first window: the main window on its sign-in page, in both languages
+    login = MainWindow(store, None, Settings(), db_label=str(Path.home() / "outcomedesk.db"))
+    login.resize(1360, 860)
+    login.sign_in.user.setText(user)
+    login.sign_in.password.setText("••••••••")
     login.show()
     save(login, "login")
+    i18n.apply("zh_CN")
+    save(login, "login_zh")
+    i18n.apply("en")
     login.close()
 
     window = MainWindow(store, session, Settings())

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # only for annotations: importing the engine (pandas) here would make every
-    # ``except StoreError`` cost ~0.3 s of imports (the login dialog catches it before the
+    # ``except StoreError`` cost ~0.3 s of imports (the sign-in page catches it before the
     # store is even open)
     from scoring.engine import Flag
 

@@ -1,12 +1,13 @@
-"""Start the GUI: QApplication, translations, the exception handler, the login dialog, the
-database, the main window.
+"""Start the GUI: QApplication, translations, the exception handler, the main window on the
+database.
 
-The login dialog is painted first, with only Qt and light modules imported; the store (pandas,
-numpy, SQLAlchemy, the integrity check) is opened right after that paint while the user types,
-then the main window's modules are imported (``ui.login.StoreLoader``). ``--smoke`` does the same
-offscreen on a temporary demo database (or on ``--db PATH``, an existing demo database), logs in
-through the dialog as the demo assessor, prints the time to the first painted window and exits 0
-(CI, packaging checks and bench/startup.py, which reads the ``timeline`` line)."""
+The main window is painted first, on its sign-in page, with only Qt and light modules imported;
+the store (pandas, numpy, SQLAlchemy, the integrity check) is opened right after that paint
+while the user types, then the workspace's modules are imported (``ui.login.StoreLoader``).
+``--smoke`` does the same offscreen on a temporary demo database (or on ``--db PATH``, an
+existing demo database), signs in on the page as the demo assessor, prints the times to the
+first painted main window and to the participant list, and exits 0 (CI, packaging checks and
+bench/startup.py, which reads the ``timeline`` line)."""
 
 from __future__ import annotations
 
@@ -19,12 +20,11 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
-from store.errors import StoreError
 from ui import errors, i18n
-from ui.login import NEEDS_ADMIN, OPEN_FAILED, FirstAdminDialog, LoginDialog, StoreLoader
+from ui.login import StoreLoader
 from ui.settings import APPLICATION, LANGUAGES, ORGANIZATION, Settings
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
@@ -90,42 +90,22 @@ def open_store(target: str) -> Any:
     return Store.open(target, create=True)
 
 
-HEAVY_MODULES = ("pandas", "numpy", "sqlalchemy")  # must not be loaded when the dialog paints
+HEAVY_MODULES = ("pandas", "numpy", "sqlalchemy")  # must not be loaded at the first paint
 
 
-def preload_main_window() -> None:
-    """Import the main window's modules (≈ 0.1 s) while the login dialog waits for the
-    password, so that Enter → main window is the login and the window build only. On the GUI
+def preload_workspace() -> None:
+    """Import the signed-in window's modules while the sign-in page waits for the password, so
+    that Enter → participant list is the login and the workspace build only. On the GUI
     thread: keystrokes typed meanwhile are queued by Qt, not lost."""
-    import ui.main_window  # noqa: F401
+    from ui.main_window import import_workspace
+
+    import_workspace()
 
 
 def store_loader(target: str) -> StoreLoader:
-    """Opens ``target`` when asked (the login dialog asks after its first paint), then imports
-    the main window's modules."""
-    return StoreLoader(lambda: open_store(target), preload_main_window)
-
-
-def login(store: Any, parent=None) -> Any:
-    """First start → create the administrator; then the login dialog. ``store`` is an open
-    store or a ``StoreLoader`` (opened by the dialog after its first paint). The session, or
-    None when cancelled; a store that cannot be opened raises its error."""
-    loader = store if isinstance(store, StoreLoader) else None
-    while True:
-        ready = store if loader is None else loader.store
-        if ready is not None and ready.needs_admin():
-            first = FirstAdminDialog(ready, parent)
-            if first.exec() != QDialog.DialogCode.Accepted:
-                return None
-        dlg = LoginDialog(store, parent, title=f"{PROGRAM_NAME} {PROGRAM_VERSION}")
-        result = dlg.exec()
-        if result == OPEN_FAILED and loader is not None and loader.error is not None:
-            raise loader.error
-        if result == NEEDS_ADMIN:
-            continue  # the store turned out to have no users: create the administrator
-        if result != QDialog.DialogCode.Accepted:
-            return None
-        return dlg.session
+    """Opens ``target`` when asked (the sign-in page asks after its first paint), then imports
+    the workspace's modules."""
+    return StoreLoader(lambda: open_store(target), preload_workspace)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -153,43 +133,31 @@ def run_gui(argv: list[str]) -> int:
     if args.smoke:
         return smoke(app, settings, t0, args.db)
     target = args.db or settings.last_database or str(default_database())
-    loader = store_loader(target)
-    try:
-        window = start(loader, settings, target)
-    except StoreError as exc:  # the database could not be opened: one clear line
-        QMessageBox.critical(None, PROGRAM_NAME, str(exc))
-        return 2
-    if window is None:
-        if loader.store is not None:
-            loader.store.close()
-        return 0
-    settings.last_database = target
+    window = start(store_loader(target), settings, target)
     code = app.exec()
-    window.store.close()
-    return code
+    if window.store is not None:
+        window.store.close()
+    if window.session is not None:
+        settings.last_database = target
+    return window.exit_code or code
 
 
 def start(store: Any, settings: Settings, db_label: str = "") -> Any:
-    """Log in (creating the administrator on first start) and show the main window. ``store``
-    is an open store or a ``StoreLoader``."""
-    session = login(store)
-    if session is None:
-        return None
+    """Show the main window on its sign-in page (creating the administrator on first start).
+    ``store`` is an open store or a ``StoreLoader``."""
     from ui.main_window import MainWindow
 
-    if isinstance(store, StoreLoader):
-        store = store.store
-    window = MainWindow(store, session, settings, db_label=db_label)
+    window = MainWindow(store, None, settings, db_label=db_label)
     window.show()
     window.activateWindow()
     return window
 
 
 def smoke(app: QApplication, settings: Settings, t0: float, db: str | None = None) -> int:
-    """The program's own path to its main window, with the typing left out: open the store, show
-    and paint the login dialog, log in through it (argon2id) as the demo assessor, build, show and
-    paint the main window (its modules imported between, as ``login`` does while the user
-    types). Prints the times and a ``timeline`` line of Unix times."""
+    """The program's own path to its participant list, with the typing left out: show and paint
+    the main window on its sign-in page, open the store and import the workspace's modules (as
+    happens while the user types), sign in on the page (argon2id) as the demo assessor, build
+    and paint the participant list. Prints the times and a ``timeline`` line of Unix times."""
     with tempfile.TemporaryDirectory(prefix="outcomedesk-smoke-") as tmp:
         demo_s = 0.0
         if db is None:
@@ -202,56 +170,57 @@ def smoke(app: QApplication, settings: Settings, t0: float, db: str | None = Non
 
 
 def _smoke_window(app: QApplication, settings: Settings, t0: float, db: str, demo_s: float) -> int:
+    from ui.main_window import MainWindow
+
     t1 = time.perf_counter()
-    loader = store_loader(db)
-    dialog = LoginDialog(loader, title=f"{PROGRAM_NAME} {PROGRAM_VERSION}")
-    dialog.show()
+    window = MainWindow(store_loader(db), None, settings, db_label=db)
+    page = window.sign_in
+    loader = page.loader
+    window.show()
     app.processEvents()
-    dialog.grab()
-    at_dialog, t_dialog = time.time(), time.perf_counter()
+    window.grab()
+    at_window, t_window = time.time(), time.perf_counter()
     heavy = [m for m in HEAVY_MODULES if m in sys.modules]
-    # what happens while the user types: the store is opened after the dialog's first paint,
-    # then the main window's modules are imported (each a turn of the event loop)
-    while not loader.done or "ui.main_window" not in sys.modules:
+    # what happens while the user types: the store is opened after the first paint, then the
+    # workspace's modules are imported (each a turn of the event loop)
+    while not loader.done or not _workspace_imported():
         if loader.error is not None:
             raise loader.error
         app.processEvents()
-    if dialog.result() == NEEDS_ADMIN:
+    if page.store.needs_admin():
         sys.stderr.write(f"smoke: {db} has no users (not a demo database)\n")
-        loader.store.close()
+        page.store.close()
         return 2
     at_ready, t_ready = time.time(), time.perf_counter()
     from store.demo import DEMO_USERS
 
     user, _role, password, _name = next(u for u in DEMO_USERS if u[1] == "assessor")
-    dialog.user.setText(user)
-    dialog.password.setText(password)
-    dialog.accept()  # store.login: argon2id, as when the user presses Enter
-    store = loader.store
-    if dialog.session is None:
-        sys.stderr.write(f"smoke: cannot log in to {db}: {dialog.message.text()}\n")
-        store.close()
+    page.user.setText(user)
+    page.password.setText(password)
+    at_enter = time.time()
+    page.submit()  # store.login (argon2id), then the workspace is built: as Enter does
+    store = window.store
+    if window.session is None:
+        sys.stderr.write(f"smoke: cannot log in to {db}: {page.message.text()}\n")
+        page.store.close()
         return 2
-    at_login, t_login = time.time(), time.perf_counter()
-    from ui.main_window import MainWindow
-
-    window = MainWindow(store, dialog.session, settings, db_label=db)
-    window.show()
+    login_s = page.login_seconds
+    at_login = at_enter + login_s
     app.processEvents()
     window.grab()
-    at_window, t_window = time.time(), time.perf_counter()
+    at_list, t_list = time.time(), time.perf_counter()
     print(
-        f"first painted window (login dialog) after {t_dialog - t1:.3f} s "
-        f"(heavy modules loaded then: {', '.join(heavy) or 'none'}); while typing: store "
-        f"opened and main window modules imported {t_ready - t_dialog:.3f} s; Enter → "
-        f"login (argon2id) {t_login - t_ready:.3f} s, main window painted "
-        f"{t_window - t_login:.3f} s later; "
+        f"first painted main window (sign-in page) after {t_window - t1:.3f} s (heavy modules "
+        f"loaded then: {', '.join(heavy) or 'none'}); while typing: store opened and workspace "
+        f"modules imported {t_ready - t_window:.3f} s; Enter → login (argon2id) "
+        f"{login_s:.3f} s, participant list painted {t_list - t_ready:.3f} s after "
+        "Enter; "
         + (f"demo database built in {demo_s:.2f} s, " if demo_s else "")
         + f"Qt start {t1 - t0 - demo_s:.3f} s"
     )
     print(
-        f"timeline dialog={at_dialog:.6f} ready={at_ready:.6f} login={at_login:.6f} "
-        f"window={at_window:.6f}"
+        f"timeline window={at_window:.6f} ready={at_ready:.6f} login={at_login:.6f} "
+        f"list={at_list:.6f}"
     )
     sys.stdout.flush()
     QTimer.singleShot(0, app.quit)
@@ -264,3 +233,9 @@ def _smoke_window(app: QApplication, settings: Settings, t0: float, db: str, dem
     window.close()
     store.close()
     return 0
+
+
+def _workspace_imported() -> bool:
+    from ui.main_window import WORKSPACE_MODULES
+
+    return all(m in sys.modules for m in WORKSPACE_MODULES)

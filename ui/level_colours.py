@@ -1,5 +1,5 @@
 """Colours of the flag levels, keyed by the value of ``scoring.model.Level`` ("error",
-"warning", "clinical"): (background, text). No Qt, no pandas, so the login dialog can use them
+"warning", "clinical"): (background, text). No Qt, no pandas, so the sign-in page can use them
 before the heavy modules are imported; ``ui.fields.LEVEL_COLOURS`` keys the same pairs by
 ``Level`` (and a test checks both name the same levels)."""
 

@@ -1,9 +1,10 @@
-"""Login, first-start administrator creation, and the idle lock.
+"""Signing in, first-start administrator creation, and the idle lock.
 
-The login dialog is the program's first window, so this module imports only Qt and light
-modules (no pandas, numpy or SQLAlchemy): ``LoginDialog`` with a ``StoreLoader`` paints first and
-opens the store (the heavy imports) after its first paint, while the user types; Enter waits for
-the store if it is not ready yet, then checks the password (argon2id, ``store.login``).
+The main window is the program's first window and opens on its sign-in page (``SignInPage``),
+so this module imports only Qt and light modules (no pandas, numpy or SQLAlchemy). Given a
+``StoreLoader``, the page opens the store (the heavy imports) right after its first paint, while
+the user types; Enter waits for the store if it is not open yet, then checks the password
+(argon2id, ``store.login``).
 
 The idle lock watches every key and mouse event of the application; after the configured number
 of minutes without one, the main window is covered by ``LockDialog``, which only the same user's
@@ -12,17 +13,21 @@ password opens (checked through ``store.login``, so the attempt is audited and l
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtGui import QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -30,15 +35,12 @@ from PySide6.QtWidgets import (
 from store.errors import StoreError
 from ui.level_colours import ERROR_STYLE
 
-NEEDS_ADMIN = 2  # LoginDialog result: the database has no users yet (FirstAdminDialog first)
-OPEN_FAILED = 3  # LoginDialog result: the store could not be opened (``StoreLoader.error``)
-
 
 class StoreLoader(QObject):
     """Opens the store once, on request: ``open_store()`` is the slow part of a start (pandas,
     numpy, SQLAlchemy imports, the integrity check). ``load()`` runs on the GUI thread, so
     keystrokes typed meanwhile are queued by Qt, not lost; ``after_open`` (e.g. importing the
-    main window's modules) follows on the next turn of the event loop."""
+    main window's workspace modules) follows on the next turn of the event loop."""
 
     ready = Signal()
 
@@ -72,84 +74,113 @@ class StoreLoader(QObject):
         return self.store
 
 
-class _CredentialsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.user = QLineEdit()
-        self.user.setObjectName("username")
-        self.password = QLineEdit()
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.heading = QLabel()
-        self.heading.setWordWrap(True)
-        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
-        self.form = QFormLayout()
-        self.user_label = QLabel()
-        self.password_label = QLabel()
-        self.user_label.setBuddy(self.user)
-        self.password_label.setBuddy(self.password)
-        self.form.addRow(self.user_label, self.user)
-        self.form.addRow(self.password_label, self.password)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.heading)
-        lay.addLayout(self.form)
-        lay.addWidget(self.message)
-        lay.addWidget(self.buttons)
-        self.setMinimumWidth(420)
-
-    def chain(self) -> list[QLineEdit]:
-        """Enter moves along these fields; on the last one it accepts."""
-        return [self.user, self.password]
-
-    def keyPressEvent(self, ev) -> None:
-        if ev.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            fields = [f for f in self.chain() if not f.isReadOnly()]
-            current = self.focusWidget()
-            if current in fields and fields.index(current) < len(fields) - 1:
-                fields[fields.index(current) + 1].setFocus()
-                return
-            self.accept()
-            return
-        super().keyPressEvent(ev)
-
-    def changeEvent(self, ev: QEvent) -> None:
-        if ev.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(ev)
-
-    def retranslate(self) -> None:
-        pass
+def _credential_fields(owner: QWidget) -> QVBoxLayout:
+    """The fields every credentials screen shares, set as attributes of ``owner``: ``heading``,
+    ``user``, ``password``, ``message`` (the store's one-line refusal, in red), ``form``."""
+    owner.user = QLineEdit()
+    owner.user.setObjectName("username")
+    owner.password = QLineEdit()
+    owner.password.setObjectName("password")
+    owner.password.setEchoMode(QLineEdit.EchoMode.Password)
+    owner.message = QLabel()
+    owner.message.setObjectName("message")
+    owner.message.setWordWrap(True)
+    owner.message.setStyleSheet(ERROR_STYLE)
+    owner.heading = QLabel()
+    owner.heading.setWordWrap(True)
+    owner.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+    owner.form = QFormLayout()
+    owner.user_label = QLabel()
+    owner.password_label = QLabel()
+    owner.user_label.setBuddy(owner.user)
+    owner.password_label.setBuddy(owner.password)
+    owner.form.addRow(owner.user_label, owner.user)
+    owner.form.addRow(owner.password_label, owner.password)
+    lay = QVBoxLayout()
+    lay.addWidget(owner.heading)
+    lay.addLayout(owner.form)
+    lay.addWidget(owner.message)
+    return lay
 
 
-class LoginDialog(_CredentialsDialog):
-    """User name and password → ``store.login``; ``session`` holds the result.
+def _enter_moves_on(owner: QWidget, ev: QKeyEvent, chain: list[QLineEdit], submit) -> bool:
+    """Enter moves along ``chain``; on its last field it submits. True if the key was used."""
+    if ev.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        return False
+    fields = [f for f in chain if not f.isReadOnly()]
+    current = owner.focusWidget()
+    if current in fields and fields.index(current) < len(fields) - 1:
+        fields[fields.index(current) + 1].setFocus()
+    else:
+        submit()
+    return True
 
-    ``store`` is an open store, or a ``StoreLoader``: the dialog then asks it to open the store
-    right after its own first paint (so the window appears before the heavy imports), closes
-    with ``NEEDS_ADMIN`` if the database has no users yet, or ``OPEN_FAILED`` if it cannot be
-    opened, and on Enter waits for the store before checking the password.
+
+class SignInPage(QWidget):
+    """The main window's first page: the program and database, user name and password.
+
+    ``store`` is an open store or a ``StoreLoader``: the page then asks it to open the store
+    right after its own first paint (so the window appears before the heavy imports), emits
+    ``needs_admin`` if the database has no users yet and ``open_failed`` if it cannot be
+    opened, and on Enter waits for the store before checking the password. ``signed_in``
+    carries the session.
     """
 
-    def __init__(self, store: Any, parent: QWidget | None = None, title: str = "") -> None:
+    signed_in = Signal(object)
+    needs_admin = Signal()
+    open_failed = Signal(object)
+
+    def __init__(self, store: Any, database: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("loginDialog")
+        self.setObjectName("signInPage")
         self.loader: StoreLoader | None = store if isinstance(store, StoreLoader) else None
         self.store = None if self.loader is not None else store
-        self.session: Any = None
-        self._title = title
-        self._painted = False
-        self.retranslate()
         if self.loader is not None and self.loader.store is not None:
-            self.store = self.loader.store  # opened already (the caller checked needs_admin)
+            self.store = self.loader.store  # opened already
+        self.session: Any = None
+        self.login_seconds = 0.0
+        self.database = database
+        self._painted = False
+        panel = QFrame()
+        panel.setObjectName("signInPanel")
+        panel.setFrameShape(QFrame.Shape.StyledPanel)
+        panel.setMaximumWidth(520)
+        fields = _credential_fields(self)
+        self.where = QLabel()
+        self.where.setObjectName("database")
+        self.where.setWordWrap(True)
+        self.where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        fields.insertWidget(1, self.where)
+        self.button = QPushButton()
+        self.button.setObjectName("signIn")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.submit)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.button)
+        fields.addLayout(row)
+        panel.setLayout(fields)
+        outer = QVBoxLayout(self)
+        outer.addStretch(2)
+        centre = QHBoxLayout()
+        centre.addStretch(1)
+        centre.addWidget(panel, 3)
+        centre.addStretch(1)
+        outer.addLayout(centre)
+        outer.addStretch(3)
+        self.retranslate()
+
+    def chain(self) -> list[QLineEdit]:
+        return [self.user, self.password]
+
+    def keyPressEvent(self, ev: QKeyEvent) -> None:
+        if not _enter_moves_on(self, ev, self.chain(), self.submit):
+            super().keyPressEvent(ev)
+
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not self.user.text():
+            self.user.setFocus()
 
     def paintEvent(self, ev: QPaintEvent) -> None:
         super().paintEvent(ev)
@@ -159,43 +190,93 @@ class LoginDialog(_CredentialsDialog):
                 # queued behind this paint and the flush to the screen
                 QTimer.singleShot(0, self._open_store)
 
+    def changeEvent(self, ev: QEvent) -> None:
+        if ev.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(ev)
+
+    def retranslate(self) -> None:
+        from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
+
+        self.heading.setText(
+            self.tr("{program} {version} — sign in").format(
+                program=PROGRAM_NAME, version=PROGRAM_VERSION
+            )
+        )
+        self.where.setText(
+            self.tr("Database: {path}").format(path=self.database) if self.database else ""
+        )
+        self.where.setVisible(bool(self.database))
+        self.user_label.setText(self.tr("&User name:"))
+        self.password_label.setText(self.tr("&Password:"))
+        self.button.setText(self.tr("&Sign in"))
+
     def _open_store(self) -> bool:
-        """Open the store through the loader; False (and the dialog closed) if it failed or
-        the database needs its administrator first."""
+        """Open the store through the loader; False (and a signal) if it failed or the
+        database needs its administrator first."""
         if self.store is not None:
             return True
         assert self.loader is not None
         self.loader.load()
-        return self._store_ready()
-
-    def _store_ready(self) -> bool:
-        assert self.loader is not None
         if self.loader.error is not None:
-            self.done(OPEN_FAILED)
+            self.open_failed.emit(self.loader.error)
             return False
         self.store = self.loader.store
         if self.store.needs_admin():
-            self.done(NEEDS_ADMIN)
+            self.needs_admin.emit()
             return False
         return True
 
-    def retranslate(self) -> None:
-        self.setWindowTitle(self.tr("Log in"))
-        self.heading.setText(self._title or self.tr("Log in"))
-        self.user_label.setText(self.tr("&User name:"))
-        self.password_label.setText(self.tr("&Password:"))
-
-    def accept(self) -> None:
+    def submit(self) -> None:
         if self.store is None and not self._open_store():  # Enter before the store was open
             return
+        if self.store.needs_admin():
+            self.needs_admin.emit()
+            return
+        t0 = time.perf_counter()
         try:
-            self.session = self.store.login(self.user.text().strip(), self.password.text())
+            session = self.store.login(self.user.text().strip(), self.password.text())
         except StoreError as exc:
             self.message.setText(str(exc))
             self.password.clear()
             self.password.setFocus()
             return
-        super().accept()
+        finally:
+            self.login_seconds = time.perf_counter() - t0  # argon2id (``--smoke`` prints it)
+        self.session = session
+        self.message.clear()
+        self.password.clear()
+        self.signed_in.emit(session)
+
+
+class _CredentialsDialog(QDialog):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = _credential_fields(self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        lay.addWidget(self.buttons)
+        self.setLayout(lay)
+        self.setMinimumWidth(420)
+
+    def chain(self) -> list[QLineEdit]:
+        """Enter moves along these fields; on the last one it accepts."""
+        return [self.user, self.password]
+
+    def keyPressEvent(self, ev) -> None:
+        if not _enter_moves_on(self, ev, self.chain(), self.accept):
+            super().keyPressEvent(ev)
+
+    def changeEvent(self, ev: QEvent) -> None:
+        if ev.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(ev)
+
+    def retranslate(self) -> None:
+        pass
 
 
 class FirstAdminDialog(_CredentialsDialog):

@@ -1,9 +1,15 @@
-"""The main window: participant list ⇄ participant page, menus with a shortcut for every action,
-language switch, idle lock, background re-scoring of the study's open flags."""
+"""The main window: the program's one window from start to quit. It opens at once on its sign-in
+page (only Qt and light modules are loaded then), and once the user has signed in it holds the
+participant list ⇄ participant page, menus with a shortcut for every action, the language
+switch, the idle lock and the background re-scoring of the study's open flags.
+
+The workspace's modules (pandas, the store, the forms) are imported while the user types the
+password (``import_workspace``, called by the store loader), not before the first paint."""
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
@@ -24,13 +30,13 @@ from PySide6.QtWidgets import (
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 from store.roles import allowed
 from ui import errors, i18n
-from ui.history import HistoryDialog
-from ui.import_wizard import ImportWizard, may_import
-from ui.login import IdleWatcher, LockDialog
-from ui.participant_page import ParticipantPage
-from ui.participants import ParticipantDialog, ParticipantListPage, open_flags, summaries
+from ui.login import FirstAdminDialog, IdleWatcher, LockDialog, SignInPage, StoreLoader
 from ui.settings import Settings
-from ui.workers import Task, run_task
+
+if TYPE_CHECKING:
+    from ui.history import HistoryDialog
+    from ui.import_wizard import ImportWizard
+    from ui.workers import Task
 
 FLAGS_DELAY_MS = 300
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
@@ -65,39 +71,129 @@ class PreferencesDialog(QDialog):
         super().accept()
 
 
-class MainWindow(QMainWindow):
-    flags_refreshed = Signal()
+WORKSPACE_MODULES = (
+    "ui.participants",
+    "ui.participant_page",
+    "ui.history",
+    "ui.import_wizard",
+    "ui.workers",
+)
 
-    def __init__(self, store: Any, session: Any, settings: Settings, db_label: str = "") -> None:
+
+def import_workspace() -> None:
+    """Import what the signed-in window needs (the store's pandas and SQLAlchemy come with the
+    store itself). Called while the user types the password; harmless if repeated."""
+    for name in WORKSPACE_MODULES:
+        importlib.import_module(name)
+
+
+# menus and actions that need a signed-in user (shown, and enabled by role, at sign-in)
+WORKSPACE_MENUS = ("participant", "visit", "tools")
+ALWAYS_ENABLED = frozenset({"quit", "lang_en", "lang_zh_CN"})
+
+
+class MainWindow(QMainWindow):
+    """``store`` is an open store or a ``StoreLoader`` (opened after the first paint).
+    Without a ``session`` the window opens on its sign-in page; with one (tests, scripts) it
+    opens signed in."""
+
+    flags_refreshed = Signal()
+    signed_in = Signal()
+
+    def __init__(
+        self,
+        store: Any,
+        session: Any = None,
+        settings: Settings | None = None,
+        db_label: str = "",
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
-        self.store, self.session, self.settings = store, session, settings
+        self.settings = settings if settings is not None else Settings()
+        self.session: Any = None
+        self.store: Any = None if isinstance(store, StoreLoader) else store
         self.db_label = db_label
-        self.study = store.study(session)
+        self.exit_code = 0  # 2 when the database could not be opened
         self.task: Task | None = None
         self.flags_done = False  # the first background re-scoring has ended
         self.locked = False
+        self.page: Any = None
+        self.frames = QStackedWidget()  # the sign-in page, then the workspace
+        self.setCentralWidget(self.frames)
+        self.status_label = QLabel()
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._build_actions()
+        self.idle = IdleWatcher(0, QApplication.instance(), self)  # armed at sign-in
+        self.idle.idle.connect(self.lock_screen)
+        self._restore_geometry()
+        self.sign_in: SignInPage | None = None
+        if session is None:
+            self.sign_in = SignInPage(store, db_label)
+            self.sign_in.signed_in.connect(self.enter)
+            self.sign_in.needs_admin.connect(self._create_admin)
+            self.sign_in.open_failed.connect(self._open_failed)
+            self.frames.addWidget(self.sign_in)
+            self.retranslate()
+        else:
+            self.enter(session)
+
+    # ---------------------------------------------------------------- signing in
+    def enter(self, session: Any) -> None:
+        """Build the workspace for ``session``: the participant list and page, the menus its
+        role may use, the idle lock, the background re-scoring."""
+        from ui.participant_page import ParticipantPage
+        from ui.participants import ParticipantListPage
+
+        if self.sign_in is not None:
+            self.store = self.sign_in.store
+        store = self.store
+        self.session = session
+        self.study = store.study(session)
         self.stack = QStackedWidget()
         self.list_page = ParticipantListPage()
         self.page = ParticipantPage(store, session, self.study)
         self.stack.addWidget(self.list_page)
         self.stack.addWidget(self.page)
-        self.setCentralWidget(self.stack)
+        self.frames.addWidget(self.stack)
+        self.frames.setCurrentWidget(self.stack)
+        if self.sign_in is not None:
+            self.frames.removeWidget(self.sign_in)
+            self.sign_in.deleteLater()
+            self.sign_in = None
         self.list_page.open_participant.connect(self.open_participant)
         self.page.changed.connect(self.refresh_list)
         self.page.history_requested.connect(self.show_history)
-        self.status_label = QLabel()
-        self.statusBar().addPermanentWidget(self.status_label)
-        self._build_actions()
-        self.idle = IdleWatcher(settings.idle_lock_minutes, QApplication.instance(), self)
-        self.idle.idle.connect(self.lock_screen)
+        self._enable_actions(session.role)
+        self.idle.set_minutes(self.settings.idle_lock_minutes)
         errors.before_dialog.append(self._save_draft_now)
         self.list_page.set_sites([(s.code, s.name) for s in store.sites(session)])
         self.refresh_list()
         self.retranslate()
-        self._restore_geometry()
+        self.list_page.view.setFocus()
         # re-scoring starts once the window is up: it must not compete with the first paint
         QTimer.singleShot(FLAGS_DELAY_MS, self.refresh_flags)
+        self.signed_in.emit()
+
+    def _create_admin(self) -> None:
+        """A database without users: its first account (the administrator) is created here,
+        then the administrator signs in on the page; cancelling quits."""
+        assert self.sign_in is not None
+        dlg = FirstAdminDialog(self.sign_in.store, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted:
+            self.close()
+            return
+        self.sign_in.user.setText(dlg.user.text().strip())
+        self.sign_in.password.setFocus()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        """The database cannot be opened: one clear message, then the program ends (exit 2)."""
+        from store.errors import StoreError
+
+        if not isinstance(exc, StoreError):
+            raise exc
+        self.exit_code = 2
+        QMessageBox.critical(self, PROGRAM_NAME, str(exc))
+        self.close()
 
     # ---------------------------------------------------------------- actions
     def _build_actions(self) -> None:
@@ -105,31 +201,26 @@ class MainWindow(QMainWindow):
         mb = self.menuBar()
         self.menus = {k: mb.addMenu("") for k in ("file", "participant", "visit", "tools", "lang")}
 
-        def add(menu: str, name: str, keys, slot, enabled: bool = True) -> QAction:
+        self._needs: dict[str, str | None] = {}  # action → the store permission it needs
+
+        def add(menu: str, name: str, keys, slot, needs: str | None = None) -> QAction:
             act = QAction(self)
             act.setObjectName(name)
             if keys:
                 act.setShortcuts(keys if isinstance(keys, list) else [QKeySequence(keys)])
             act.triggered.connect(slot)
-            act.setEnabled(enabled)
+            act.setEnabled(name in ALWAYS_ENABLED)  # the rest once signed in (by role)
             self.menus[menu].addAction(act)
             self.actions_by_name[name] = act
+            self._needs[name] = needs
             return act
-
-        role = self.session.role
-
-        def can(action: str) -> bool:
-            try:
-                return allowed(role, action)
-            except KeyError:
-                return True
 
         add("file", "prefs", "Ctrl+,", self.preferences)
         add("file", "lockNow", "Ctrl+L", self.lock_screen)
         add("file", "quit", "Ctrl+Q", self.close)
         add("participant", "list", ["Ctrl+1", "Alt+Home"], self.show_list)
-        add("participant", "add", "Ctrl+N", self.add_participant, can("add_participant"))
-        add("participant", "edit", "F2", self.edit_participant, can("update_participant"))
+        add("participant", "add", "Ctrl+N", self.add_participant, "add_participant")
+        add("participant", "edit", "F2", self.edit_participant, "update_participant")
         add("visit", "nextVisit", "Alt+Down", lambda: self._on_page(self.page.step_visit, 1))
         add("visit", "prevVisit", "Alt+Up", lambda: self._on_page(self.page.step_visit, -1))
         add("visit", "timeline", "Alt+T", lambda: self._on_page(self.page.view.setFocus))
@@ -138,51 +229,51 @@ class MainWindow(QMainWindow):
             "missed",
             "Ctrl+M",
             lambda: self._on_page(self.page.mark_missed),
-            can("set_visit_status"),
+            "set_visit_status",
         )
         add(
             "visit",
             "outOfWindow",
             "Ctrl+W",
             lambda: self._on_page(self.page.record_out_of_window),
-            can("set_visit_status"),
+            "set_visit_status",
         )
         add(
             "visit",
             "correct",
             "Ctrl+Shift+E",
             lambda: self._on_page(self.page.correct_signed),
-            can("save_answers"),
+            "save_answers",
         )
         add(
             "visit",
             "sign",
             "Ctrl+Shift+S",
             lambda: self._on_page(self.page.sign),
-            can("sign_visit"),
+            "sign_visit",
         )
         add(
             "visit",
             "lock",
             "Ctrl+Shift+L",
             lambda: self._on_page(self.page.lock, False),
-            can("lock_visit"),
+            "lock_visit",
         )
         add(
             "visit",
             "unlock",
             "Ctrl+Shift+U",
             lambda: self._on_page(self.page.lock, True),
-            can("lock_visit"),
+            "lock_visit",
         )
-        add("visit", "history", "Ctrl+H", lambda: self.show_history(""), can("read_audit"))
+        add("visit", "history", "Ctrl+H", lambda: self.show_history(""), "read_audit")
         add("tools", "rescore", "Ctrl+R", self.refresh_flags)
         add("tools", "report", "Ctrl+P", self.print_report)
         add("tools", "crf", "Ctrl+Shift+P", lambda: self.print_crf(completed=True))
         add("tools", "crfBlank", "Ctrl+Alt+P", lambda: self.print_crf(completed=False))
         add("tools", "reportsAll", "Ctrl+Shift+A", lambda: self.print_all_reports())
         add("tools", "export", "Ctrl+E", lambda: self.export_data())
-        add("tools", "import", "Ctrl+I", lambda: self.import_data(), may_import(role))
+        add("tools", "import", "Ctrl+I", lambda: self.import_data(), "import")
         group = QActionGroup(self)
         for code in ("en", "zh_CN"):
             act = add("lang", f"lang_{code}", None, lambda _=False, c=code: self.set_language(c))
@@ -190,6 +281,28 @@ class MainWindow(QMainWindow):
             act.setChecked(i18n.current() == code)
             act.setText(LANGUAGE_NAMES[code])
             group.addAction(act)
+
+        for key in WORKSPACE_MENUS:
+            self.menus[key].menuAction().setVisible(False)
+
+    def _enable_actions(self, role: str) -> None:
+        """At sign-in: the workspace menus appear, each action enabled if ``role`` may use it."""
+        from ui.import_wizard import may_import
+
+        def can(needs: str | None) -> bool:
+            if needs is None:
+                return True
+            if needs == "import":
+                return may_import(role)
+            try:
+                return allowed(role, needs)
+            except KeyError:
+                return True
+
+        for name, act in self.actions_by_name.items():
+            act.setEnabled(name in ALWAYS_ENABLED or can(self._needs[name]))
+        for key in WORKSPACE_MENUS:
+            self.menus[key].menuAction().setVisible(True)
 
     def retranslate(self) -> None:
         titles = {
@@ -228,6 +341,9 @@ class MainWindow(QMainWindow):
         }
         for name, text in texts.items():
             self.actions_by_name[name].setText(text)
+        if self.session is None:  # the sign-in page
+            self.setWindowTitle(f"{PROGRAM_NAME} {PROGRAM_VERSION}")  # the page names the database
+            return
         title = i18n.pick(self.study.title_en, self.study.title_zh)
         self.setWindowTitle(f"{PROGRAM_NAME} {PROGRAM_VERSION} — {title}")
         self.status_label.setText(
@@ -248,6 +364,8 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- navigation
     def refresh_list(self) -> None:
         code = self.list_page.current_code()
+        from ui.participants import summaries
+
         self.list_page.set_rows(summaries(self.store, self.session))
         if code:
             self.list_page.select_code(code)
@@ -274,6 +392,8 @@ class MainWindow(QMainWindow):
         self.page.view.setFocus()
 
     def add_participant(self) -> None:
+        from ui.participants import ParticipantDialog
+
         dlg = ParticipantDialog(
             self.store,
             self.session,
@@ -293,6 +413,8 @@ class MainWindow(QMainWindow):
         )
         if not code:
             return
+        from ui.participants import ParticipantDialog
+
         row = self.store.participant(self.session, code)
         dlg = ParticipantDialog(
             self.store,
@@ -311,6 +433,8 @@ class MainWindow(QMainWindow):
             return None
         visit = self.page.current_visit_code()
         what = f"{self.page.code} {visit or ''} {item}".strip()
+        from ui.history import HistoryDialog
+
         try:
             return HistoryDialog.ask(
                 self.store, self.session, self.page.code, visit, item, what, self
@@ -329,6 +453,9 @@ class MainWindow(QMainWindow):
     def refresh_flags(self) -> None:
         if self.task is not None and self.task.running:
             return
+        from ui.participants import open_flags
+        from ui.workers import run_task
+
         store, session = self.store, self.session
         self.task = run_task(
             self,
@@ -408,6 +535,8 @@ class MainWindow(QMainWindow):
 
     def _pdf_task(self, title: str, work, done_message) -> Task:
         """Run PDF work in a worker with progress/cancel; the status bar says where it went."""
+        from ui.workers import run_task
+
         self.report_task = run_task(
             self,
             title,
@@ -559,6 +688,8 @@ class MainWindow(QMainWindow):
             state.progress(3, 3)
             return str(out)
 
+        from ui.workers import run_task
+
         self.export_task = run_task(
             self,
             self.tr("Exporting the study data…"),
@@ -573,6 +704,8 @@ class MainWindow(QMainWindow):
 
     def import_data(self, path: str | None = None) -> ImportWizard:
         """The import wizard (file → check and preview → import in one transaction)."""
+        from ui.import_wizard import ImportWizard
+
         wizard = ImportWizard(self.store, self.session, self, path)
         written: list[str] = []
         wizard.imported.connect(written.append)
@@ -603,12 +736,12 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- lock, drafts, closing
     def _save_draft_now(self) -> None:
-        form = self.page.form
+        form = self.page.form if self.page is not None else None
         if form is not None and form.dirty():
             form.save_draft()
 
     def lock_screen(self) -> None:
-        if self.locked:
+        if self.locked or self.session is None:
             return
         self.locked = True
         self._save_draft_now()

@@ -92,22 +92,22 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../ui/visit_form.py" line="244"/>
+        <location filename="../../ui/visit_form.py" line="243"/>
         <source>Confirm and give reasons</source>
         <translation>确认并填写原因</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="250"/>
+        <location filename="../../ui/visit_form.py" line="249"/>
         <source>Implausible values: confirm each with a reason</source>
         <translation>不太可能的数值：请逐项填写原因确认</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="261"/>
+        <location filename="../../ui/visit_form.py" line="260"/>
         <source>This visit is complete: give a reason for each change</source>
         <translation>此访视已完成：请为每项修改填写原因</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="298"/>
+        <location filename="../../ui/visit_form.py" line="297"/>
         <source>Every line needs a reason.</source>
         <translation>每一行都需要填写原因。</translation>
     </message>
@@ -166,32 +166,32 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="220"/>
+        <location filename="../../ui/login.py" line="301"/>
         <source>Create the administrator</source>
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="223"/>
+        <location filename="../../ui/login.py" line="304"/>
         <source>This database has no users yet. Create the administrator account; the administrator then creates the other accounts.</source>
         <translation>此数据库还没有用户。请创建管理员账户；其他账户由管理员创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="227"/>
+        <location filename="../../ui/login.py" line="308"/>
         <source>&amp;User name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="228"/>
+        <location filename="../../ui/login.py" line="309"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="230"/>
+        <location filename="../../ui/login.py" line="311"/>
         <source>&amp;Repeat password:</source>
         <translation>再次输入密码(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="234"/>
+        <location filename="../../ui/login.py" line="315"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -212,37 +212,37 @@
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../ui/models.py" line="419"/>
+        <location filename="../../ui/models.py" line="426"/>
         <source>When (UTC)</source>
         <translation>时间（UTC）</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="423"/>
+        <location filename="../../ui/models.py" line="430"/>
         <source>Who</source>
         <translation>操作人</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="427"/>
+        <location filename="../../ui/models.py" line="434"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="432"/>
+        <location filename="../../ui/models.py" line="439"/>
         <source>Field</source>
         <translation>字段</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="436"/>
+        <location filename="../../ui/models.py" line="443"/>
         <source>Old</source>
         <translation>原值</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="439"/>
+        <location filename="../../ui/models.py" line="446"/>
         <source>New</source>
         <translation>新值</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="443"/>
+        <location filename="../../ui/models.py" line="450"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -362,275 +362,256 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="262"/>
+        <location filename="../../ui/login.py" line="343"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="265"/>
+        <location filename="../../ui/login.py" line="346"/>
         <source>OutcomeDesk was locked after a period without use. Enter your password to continue; unsaved entries are kept as a draft.</source>
         <translation>OutcomeDesk 因一段时间未使用已锁定。请输入密码继续；未保存的录入已保存为草稿。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="269"/>
+        <location filename="../../ui/login.py" line="350"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="270"/>
+        <location filename="../../ui/login.py" line="351"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="283"/>
+        <location filename="../../ui/login.py" line="364"/>
         <source>Only the user who was logged in can unlock.</source>
         <translation>只有原登录用户才能解锁。</translation>
     </message>
 </context>
 <context>
-    <name>LoginDialog</name>
-    <message>
-        <location filename="../../ui/login.py" line="183"/>
-        <location filename="../../ui/login.py" line="184"/>
-        <source>Log in</source>
-        <translation>登录</translation>
-    </message>
-    <message>
-        <location filename="../../ui/login.py" line="185"/>
-        <source>&amp;User name:</source>
-        <translation>用户名(&amp;U)：</translation>
-    </message>
-    <message>
-        <location filename="../../ui/login.py" line="186"/>
-        <source>&amp;Password:</source>
-        <translation>密码(&amp;P)：</translation>
-    </message>
-</context>
-<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="196"/>
+        <location filename="../../ui/main_window.py" line="309"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="197"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>&amp;Participant</source>
         <translation>受试者(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="198"/>
+        <location filename="../../ui/main_window.py" line="311"/>
         <source>&amp;Visit</source>
         <translation>访视(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="199"/>
+        <location filename="../../ui/main_window.py" line="312"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="200"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="205"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>&amp;Lock now</source>
         <translation>立即锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="207"/>
+        <location filename="../../ui/main_window.py" line="320"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="208"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Participant &amp;list</source>
         <translation>受试者列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="209"/>
+        <location filename="../../ui/main_window.py" line="322"/>
         <source>&amp;Add participant…</source>
         <translation>添加受试者(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="210"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>&amp;Edit attributes…</source>
         <translation>编辑基本信息(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="211"/>
+        <location filename="../../ui/main_window.py" line="324"/>
         <source>&amp;Next visit</source>
         <translation>下一次访视(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="212"/>
+        <location filename="../../ui/main_window.py" line="325"/>
         <source>&amp;Previous visit</source>
         <translation>上一次访视(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="213"/>
+        <location filename="../../ui/main_window.py" line="326"/>
         <source>&amp;Timeline</source>
         <translation>访视时间表(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="214"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>Mark &amp;missed…</source>
         <translation>标记为缺失(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="215"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>Record &amp;out of window…</source>
         <translation>记录超出时间窗(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="216"/>
+        <location filename="../../ui/main_window.py" line="329"/>
         <source>&amp;Correct signed visit…</source>
         <translation>更正已签名访视(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>&amp;Sign…</source>
         <translation>签名(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="218"/>
+        <location filename="../../ui/main_window.py" line="331"/>
         <source>Loc&amp;k…</source>
         <translation>锁定(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="219"/>
+        <location filename="../../ui/main_window.py" line="332"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="220"/>
+        <location filename="../../ui/main_window.py" line="333"/>
         <source>&amp;History…</source>
         <translation>修改历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="221"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>&amp;Participant report (PDF)…</source>
         <translation>受试者报告（PDF）(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="222"/>
+        <location filename="../../ui/main_window.py" line="335"/>
         <source>&amp;Completed CRF of this visit (PDF)…</source>
         <translation>本次访视已填写的病例报告表（PDF）(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>&amp;Blank CRF of this visit (PDF)…</source>
         <translation>本次访视的空白病例报告表（PDF）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="224"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Reports for &amp;all participants (PDF folder)…</source>
         <translation>全部受试者报告（PDF 文件夹）(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="225"/>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>&amp;Export data (xlsx, SPSS, Stata, CSV)…</source>
         <translation>导出数据（xlsx、SPSS、Stata、CSV）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="226"/>
+        <location filename="../../ui/main_window.py" line="339"/>
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="227"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>&amp;Re-score study and flags</source>
         <translation>重新计分并检查标记(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="234"/>
+        <location filename="../../ui/main_window.py" line="351"/>
         <source>{user} ({role}) · {db}</source>
         <translation>{user}（{role}）· {db}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>History</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>Re-scoring the study…</source>
         <translation>正在重新计分…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="350"/>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>Re-scoring failed: {error}</source>
         <translation>重新计分失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="500"/>
         <source>Save participant report</source>
         <translation>保存受试者报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="532"/>
         <source>Laying out the participant report…</source>
         <translation>正在生成受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406"/>
-        <location filename="../../ui/main_window.py" line="481"/>
+        <location filename="../../ui/main_window.py" line="534"/>
+        <location filename="../../ui/main_window.py" line="611"/>
         <source>Report written to {path}</source>
         <translation>报告已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/main_window.py" line="546"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="587"/>
         <source>Save case report form</source>
         <translation>保存病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="479"/>
+        <location filename="../../ui/main_window.py" line="609"/>
         <source>Laying out the case report form…</source>
         <translation>正在排版病例报告表…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="619"/>
         <source>Folder for the reports</source>
         <translation>报告保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="512"/>
+        <location filename="../../ui/main_window.py" line="642"/>
         <source>Laying out the participant reports…</source>
         <translation>正在排版受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="514"/>
+        <location filename="../../ui/main_window.py" line="644"/>
         <source>{n} reports written to {path}</source>
         <translation>已写入 {n} 份报告到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="522"/>
+        <location filename="../../ui/main_window.py" line="652"/>
         <source>Export data</source>
         <translation>导出数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="564"/>
+        <location filename="../../ui/main_window.py" line="696"/>
         <source>Exporting the study data…</source>
         <translation>正在导出研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="567"/>
+        <location filename="../../ui/main_window.py" line="699"/>
         <source>Data exported to {path}</source>
         <translation>数据已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="569"/>
+        <location filename="../../ui/main_window.py" line="701"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -954,27 +935,27 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="43"/>
+        <location filename="../../ui/main_window.py" line="49"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="55"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="50"/>
+        <location filename="../../ui/main_window.py" line="56"/>
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52"/>
+        <location filename="../../ui/main_window.py" line="58"/>
         <source>&amp;Lock after idle:</source>
         <translation>空闲后锁定(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="66"/>
         <source>The language is switched in the Language menu.</source>
         <translation>语言在“语言”菜单中切换。</translation>
     </message>
@@ -1058,6 +1039,34 @@ Audit reason of every value: {reason}</source>
     </message>
 </context>
 <context>
+    <name>SignInPage</name>
+    <message>
+        <location filename="../../ui/login.py" line="202"/>
+        <source>{program} {version} — sign in</source>
+        <translation>{program} {version} — 登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="207"/>
+        <source>Database: {path}</source>
+        <translation>数据库：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="210"/>
+        <source>&amp;User name:</source>
+        <translation>用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="211"/>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="212"/>
+        <source>&amp;Sign in</source>
+        <translation>登录(&amp;S)</translation>
+    </message>
+</context>
+<context>
     <name>Status</name>
     <message>
         <location filename="../../ui/models.py" line="255"/>
@@ -1106,82 +1115,82 @@ Audit reason of every value: {reason}</source>
         <translation>{date} 超出时间窗 {start} … {end}。原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="166"/>
+        <location filename="../../ui/visit_form.py" line="165"/>
         <source>timed by the program</source>
         <translation>由程序计时</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="515"/>
+        <location filename="../../ui/visit_form.py" line="512"/>
         <source>&amp;Visit date:</source>
         <translation>访视日期(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="516"/>
+        <location filename="../../ui/visit_form.py" line="513"/>
         <source>Scores (updated as you type)</source>
         <translation>评分（随输入实时更新）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="522"/>
+        <location filename="../../ui/visit_form.py" line="519"/>
         <source>Keys: digits pick coded answers; Enter/Tab next field; Ctrl+PgDown/PgUp next/previous page; Ctrl+S save; Ctrl+Z/Ctrl+Y undo/redo; Ctrl+Shift+H field history; Delete on an empty field clears its missing code. Missing data: {keys}.</source>
         <translation>按键：数字选择编码答案；Enter/Tab 下一项；Ctrl+PgDown/PgUp 下一页/上一页；Ctrl+S 保存；Ctrl+Z/Ctrl+Y 撤销/重做；Ctrl+Shift+H 字段修改历史；在空字段按 Delete 清除缺失代码。缺失数据：{keys}。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="543"/>
+        <location filename="../../ui/visit_form.py" line="540"/>
         <source>signed by {user}</source>
         <translation>由 {user} 签名</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="545"/>
+        <location filename="../../ui/visit_form.py" line="542"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="547"/>
+        <location filename="../../ui/visit_form.py" line="544"/>
         <source>window</source>
         <translation>时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="628"/>
+        <location filename="../../ui/visit_form.py" line="625"/>
         <source>Missing-data code {code} does not apply here (allowed: {allowed})</source>
         <translation>缺失代码 {code} 不适用于此项（允许：{allowed}）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="927"/>
+        <location filename="../../ui/visit_form.py" line="924"/>
         <source>Locked: read-only. A data manager can unlock it (with a reason).</source>
         <translation>已锁定：只读。数据管理员可解锁（需填写原因）。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="929"/>
+        <location filename="../../ui/visit_form.py" line="926"/>
         <source>Recorded as {status}: no entry.</source>
         <translation>已记录为{status}：无需录入。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="932"/>
+        <location filename="../../ui/visit_form.py" line="929"/>
         <source>Signed: read-only. Use Visit ▸ Correct signed visit to change it; the signature is then voided and must be given again.</source>
         <translation>已签名：只读。如需修改请使用“访视 ▸ 更正已签名访视”；签名随之失效，需要重新签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="936"/>
+        <location filename="../../ui/visit_form.py" line="933"/>
         <source>Read-only for your role.</source>
         <translation>您的角色只能查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="962"/>
-        <location filename="../../ui/visit_form.py" line="1014"/>
+        <location filename="../../ui/visit_form.py" line="959"/>
+        <location filename="../../ui/visit_form.py" line="1011"/>
+        <location filename="../../ui/visit_form.py" line="1054"/>
         <location filename="../../ui/visit_form.py" line="1057"/>
-        <location filename="../../ui/visit_form.py" line="1060"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="964"/>
+        <location filename="../../ui/visit_form.py" line="961"/>
         <source>Fix the values marked red first (or record a missing-data code):
 {msgs}</source>
         <translation>请先更正标红的数值（或记录缺失代码）：
 {msgs}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="1015"/>
+        <location filename="../../ui/visit_form.py" line="1012"/>
         <source>The visit date is not a valid date (YYYY-MM-DD).</source>
         <translation>访视日期不是有效日期（YYYY-MM-DD）。</translation>
     </message>
@@ -1249,12 +1258,12 @@ Audit reason of every value: {reason}</source>
         <translation>已锁定：只读，须由数据管理员（填写理由）解锁。</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="408"/>
+        <location filename="../../ui/models.py" line="415"/>
         <source>overdue</source>
         <translation>逾期</translation>
     </message>
     <message>
-        <location filename="../../ui/models.py" line="410"/>
+        <location filename="../../ui/models.py" line="417"/>
         <source>out of window</source>
         <translation>超出时间窗</translation>
     </message>

@@ -123,11 +123,10 @@ def as_typed(item: Item, value: object) -> str:
     return str(value)
 
 
-def login_by_keyboard(qtbot, username: str, password: str) -> Callable[[QWidget], None]:
-    def act(dlg: QWidget) -> None:
-        type_text(qtbot, username)
-        key(qtbot, Qt.Key.Key_Return)
-        type_text(qtbot, password)
-        key(qtbot, Qt.Key.Key_Return)
-
-    return act
+def sign_in_by_keyboard(qtbot, username: str, password: str) -> None:
+    """Type the user name and the password where the focus is, each followed by Enter (the
+    sign-in page, or a credentials dialog)."""
+    type_text(qtbot, username)
+    key(qtbot, Qt.Key.Key_Return)
+    type_text(qtbot, password)
+    key(qtbot, Qt.Key.Key_Return)

@@ -24,9 +24,9 @@ from tests.ui.helpers import (
     as_typed,
     focus,
     key,
-    login_by_keyboard,
     on_next_modal,
     shortcut,
+    sign_in_by_keyboard,
     type_text,
 )
 from ui.fields import FieldEdit
@@ -38,15 +38,18 @@ BIRTH = dt.date(DAY1.year - 70, 3, 14)
 
 
 def _start(qtbot, store):
+    """The program's start: the main window on its sign-in page; user name, Enter, password,
+    Enter."""
     from ui.app import start
 
-    on_next_modal(login_by_keyboard(qtbot, *INVESTIGATOR))
     window = start(store, Settings(), "test")
-    assert window is not None, "login failed"
     qtbot.addWidget(window)
-    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    qtbot.waitUntil(lambda: focus() is window.sign_in.user, timeout=5000)
+    sign_in_by_keyboard(qtbot, *INVESTIGATOR)
+    assert window.session is not None, "sign-in failed"
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
     window.list_page.view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=5000)
     return window

@@ -1,7 +1,9 @@
-"""Start-up order (issue 5): the login dialog is painted with only Qt and light modules loaded;
-the store is opened after that paint (while the user types); Enter before it is open waits for
-it; a database without users asks for the administrator; a database that cannot be opened is
-one clear error. No timings are asserted here (bench/startup.py measures them)."""
+"""Start-up order (issue 5): the main window is the program's first window and opens on its
+sign-in page with only Qt and light modules loaded; the store is opened after that paint (while
+the user types); Enter before it is open waits for it; signing in builds the workspace in the
+same window; a database without users asks for the administrator; a database that cannot be
+opened is one clear error and exit code 2. No timings are asserted here (bench/startup.py
+measures them)."""
 
 from __future__ import annotations
 
@@ -9,23 +11,25 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.ui.conftest import ADMIN, INVESTIGATOR
-from tests.ui.helpers import key, login_by_keyboard, on_next_modal, type_text
-from ui.login import NEEDS_ADMIN, LoginDialog, StoreLoader
+from tests.ui.helpers import focus, key, on_next_modal, type_text
+from ui.login import StoreLoader
+from ui.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_login_dialog_modules_are_light() -> None:
-    """Everything the first window needs imports without pandas, numpy or SQLAlchemy."""
+def test_first_window_modules_are_light() -> None:
+    """Everything the first painted window needs imports without pandas, numpy or SQLAlchemy,
+    and the workspace's modules are not among them."""
     code = (
-        "import sys; import ui.app, ui.login, store.errors, ui.level_colours; "
-        "print(sorted(m for m in ('pandas', 'numpy', 'sqlalchemy', 'scoring.model') "
-        "if m in sys.modules))"
+        "import sys; import ui.app, ui.login, ui.main_window, store.errors, ui.level_colours; "
+        "from ui.main_window import WORKSPACE_MODULES; "
+        "print(sorted(m for m in ('pandas', 'numpy', 'sqlalchemy', 'scoring.model', "
+        "*WORKSPACE_MODULES) if m in sys.modules))"
     )
     proc = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
@@ -53,64 +57,98 @@ def _loader(path: Path, opened: list[str]) -> StoreLoader:
     return StoreLoader(open_store, lambda: opened.append("after"))
 
 
+def _window(qtbot, loader: StoreLoader, db_label: str = "test.db"):
+    from ui.main_window import MainWindow
+
+    window = MainWindow(loader, None, Settings(), db_label=db_label)
+    qtbot.addWidget(window)
+    return window
+
+
+def _close(window) -> None:
+    window.close()
+    if window.store is not None:
+        window.store.close()
+
+
 def test_store_opens_after_the_first_paint(qtbot, study_path: Path) -> None:
     opened: list[str] = []
     loader = _loader(study_path, opened)
-    dlg = LoginDialog(loader)
-    qtbot.addWidget(dlg)
-    assert opened == [] and dlg.store is None  # nothing opened before the dialog is shown
-    dlg.show()
+    window = _window(qtbot, loader)
+    page = window.sign_in
+    assert opened == [] and page.store is None  # nothing opened before the window is shown
+    assert window.session is None and window.frames.currentWidget() is page
+    workspace_menus = [window.menus[k].menuAction() for k in ("participant", "visit", "tools")]
+    assert not any(a.isVisible() for a in workspace_menus)
+    assert not window.actions_by_name["add"].isEnabled()  # no shortcut works before sign-in
+    assert window.actions_by_name["quit"].isEnabled()
+    window.show()
     qtbot.waitUntil(lambda: opened == ["store", "after"], timeout=30_000)
-    assert dlg.store is loader.store and dlg.isVisible()
-    dlg.user.setText(INVESTIGATOR[0])
-    dlg.password.setText(INVESTIGATOR[1])
-    dlg.accept()
-    assert dlg.session is not None and dlg.session.username == INVESTIGATOR[0]
-    loader.store.close()
+    assert page.store is loader.store and window.isVisible()
+    assert page.where.text().endswith("test.db")  # the database is named on the page
+    page.user.setText(INVESTIGATOR[0])
+    page.password.setText(INVESTIGATOR[1])
+    page.submit()
+    assert window.session is not None and window.session.username == INVESTIGATOR[0]
+    assert window.frames.currentWidget() is window.stack  # the workspace, same window
+    assert window.stack.currentWidget() is window.list_page
+    assert all(a.isVisible() for a in workspace_menus)
+    assert window.actions_by_name["add"].isEnabled()
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
+    _close(window)
 
 
 def test_enter_before_the_store_is_open_waits_for_it(qtbot, study_path: Path) -> None:
     opened: list[str] = []
     loader = _loader(study_path, opened)
-    dlg = LoginDialog(loader)
-    qtbot.addWidget(dlg)
-    dlg.user.setText(INVESTIGATOR[0])
-    dlg.password.setText("wrong password")
-    dlg.accept()  # never painted: the store is opened now, the password then checked
-    assert opened[:1] == ["store"] and dlg.session is None
-    assert dlg.message.text()  # the store's one-line refusal
-    dlg.password.setText(INVESTIGATOR[1])
-    dlg.accept()
-    assert dlg.session is not None
-    assert dlg.result() == QDialog.DialogCode.Accepted
-    loader.store.close()
+    window = _window(qtbot, loader)
+    page = window.sign_in
+    page.user.setText(INVESTIGATOR[0])
+    page.password.setText("wrong password")
+    page.submit()  # never painted: the store is opened now, the password then checked
+    assert opened[:1] == ["store"] and window.session is None
+    assert page.message.text()  # the store's one-line refusal
+    assert window.frames.currentWidget() is page
+    page.password.setText(INVESTIGATOR[1])
+    page.submit()
+    assert window.session is not None
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
+    _close(window)
 
 
-def test_login_through_the_app_by_keyboard(qtbot, study_path: Path) -> None:
-    from ui.app import login
+def test_sign_in_by_keyboard(qtbot, study_path: Path) -> None:
+    """User name, Enter, password, Enter: the participant list of the same window has the
+    focus. A wrong password first is refused with the store's message and the password
+    field emptied and focused."""
+    from ui.app import start
 
-    loader = _loader(study_path, [])
-    on_next_modal(login_by_keyboard(qtbot, *INVESTIGATOR))
-    session = login(loader)
-    assert session is not None and session.username == INVESTIGATOR[0]
-    loader.store.close()
+    window = start(_loader(study_path, []), Settings(), "test.db")
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.sign_in.store is not None, timeout=30_000)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: focus() is window.sign_in.user, timeout=5000)
+    type_text(qtbot, INVESTIGATOR[0])
+    key(qtbot, Qt.Key.Key_Return)
+    assert focus() is window.sign_in.password
+    type_text(qtbot, "not the password")
+    key(qtbot, Qt.Key.Key_Return)
+    assert window.session is None and window.sign_in.message.text()
+    assert focus() is window.sign_in.password and window.sign_in.password.text() == ""
+    type_text(qtbot, INVESTIGATOR[1])
+    key(qtbot, Qt.Key.Key_Return)
+    assert window.session is not None and window.session.username == INVESTIGATOR[0]
+    assert QApplication.focusWidget() is window.list_page.view
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
+    _close(window)
 
 
 def test_empty_database_asks_for_the_administrator(qtbot, tmp_path: Path) -> None:
-    """A database without users: the login dialog, once the store is open, gives way to the
-    administrator dialog; then the new administrator logs in."""
+    """A database without users: once the store is open, the administrator dialog comes up
+    over the main window; then the new administrator signs in on the page."""
     from store.api import Store
-    from ui.app import login
 
     path = tmp_path / "new.db"
     Store.open(str(path), create=True).close()
-    loader = _loader(path, [])
-    dlg = LoginDialog(loader)
-    qtbot.addWidget(dlg)
-    dlg.show()
-    qtbot.waitUntil(lambda: dlg.result() == NEEDS_ADMIN, timeout=30_000)
-    assert not dlg.isVisible()
-
     seen: list[str] = []
 
     def create_admin(first) -> None:
@@ -118,20 +156,53 @@ def test_empty_database_asks_for_the_administrator(qtbot, tmp_path: Path) -> Non
         for text in (*ADMIN, ADMIN[1]):  # user name, password, repeated password
             type_text(qtbot, text)
             key(qtbot, Qt.Key.Key_Return)
-        on_next_modal(login_by_keyboard(qtbot, *ADMIN))
 
     on_next_modal(create_admin)
-    session = login(loader)  # the store is open now: the administrator dialog comes first
-    assert seen == ["firstAdminDialog"]
-    assert session is not None and session.username == ADMIN[0]
-    loader.store.close()
+    window = _window(qtbot, _loader(path, []))
+    window.show()
+    qtbot.waitUntil(lambda: seen == ["firstAdminDialog"], timeout=30_000)
+    page = window.sign_in
+    qtbot.waitUntil(lambda: page.user.text() == ADMIN[0], timeout=10_000)
+    page.password.setText(ADMIN[1])
+    page.submit()
+    assert window.session is not None and window.session.username == ADMIN[0]
+    assert window.session.role == "administrator"
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
+    _close(window)
+
+
+def test_cancelling_the_administrator_closes_the_window(qtbot, tmp_path: Path) -> None:
+    from store.api import Store
+
+    path = tmp_path / "new.db"
+    Store.open(str(path), create=True).close()
+    on_next_modal(lambda dlg: dlg.reject())
+    window = _window(qtbot, _loader(path, []))
+    window.show()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert window.session is None
+    with Store.open(str(path)) as store:
+        assert store.needs_admin()  # nothing was created
+    _close(window)
 
 
 def test_unopenable_database_is_one_clear_error(qtbot, tmp_path: Path) -> None:
-    from store.errors import StoreError
-    from ui.app import login, store_loader
+    """A file that is not a database: one message naming the problem, the window closes and
+    the program's exit code is 2."""
+    from ui.app import store_loader
 
     bad = tmp_path / "not-a-database.db"
     bad.write_bytes(b"this is not an SQLite file" * 100)
-    with pytest.raises(StoreError):
-        login(store_loader(str(bad)))
+    shown: list[str] = []
+
+    def read(box) -> None:
+        assert isinstance(box, QMessageBox)
+        shown.append(box.text())
+        box.accept()
+
+    on_next_modal(read)
+    window = _window(qtbot, store_loader(str(bad)), str(bad))
+    window.show()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
+    assert window.exit_code == 2 and window.session is None
+    assert len(shown) == 1 and "not-a-database.db" in shown[0], shown
