@@ -61,7 +61,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
         shots.append(path.name)
 
     # the program's first window: the main window on its sign-in page, in both languages
-    login = MainWindow(store, None, Settings(), db_label=str(Path.home() / "outcomedesk.db"))
+    login = MainWindow(store, None, Settings(), db_label="demo.db")
     login.resize(1360, 860)
     login.sign_in.user.setText(user)
     login.sign_in.password.setText("••••••••")
@@ -72,7 +72,7 @@ def main(out_dir: str = "docs/screenshots") -> int:
     i18n.apply("en")
     login.close()
 
-    window = MainWindow(store, session, Settings())
+    window = MainWindow(store, session, Settings(), db_label="demo.db")
     window.resize(1360, 860)
     window.show()
     settle()

@@ -346,11 +346,10 @@ class MainWindow(QMainWindow):
             return
         title = i18n.pick(self.study.title_en, self.study.title_zh)
         self.setWindowTitle(f"{PROGRAM_NAME} {PROGRAM_VERSION} — {title}")
-        self.status_label.setText(
-            self.tr("{user} ({role}) · {db}").format(
-                user=self.session.username, role=self.session.role, db=self.db_label
-            )
+        who = self.tr("{user} ({role}) · {db}").format(
+            user=self.session.username, role=self.session.role, db=self.db_label
         )
+        self.status_label.setText(who if self.db_label else who.rstrip(" ·"))
 
     def changeEvent(self, ev: QEvent) -> None:
         if ev.type() == QEvent.Type.LanguageChange:
