@@ -206,3 +206,22 @@ def test_unopenable_database_is_one_clear_error(qtbot, tmp_path: Path) -> None:
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
     assert window.exit_code == 2 and window.session is None
     assert len(shown) == 1 and "not-a-database.db" in shown[0], shown
+
+
+def test_language_can_be_switched_before_signing_in(qtbot, study_path: Path) -> None:
+    """The Language menu works on the sign-in page: its labels turn Chinese at once (and the
+    choice is remembered), before anyone has signed in."""
+    window = _window(qtbot, _loader(study_path, []))
+    window.show()
+    qtbot.waitUntil(lambda: window.sign_in.store is not None, timeout=30_000)
+    assert window.actions_by_name["lang_zh_CN"].isEnabled()
+    window.actions_by_name["lang_zh_CN"].trigger()
+    page = window.sign_in
+    qtbot.waitUntil(lambda: page.user_label.text() == "用户名(&U)：", timeout=5000)
+    assert page.button.text() == "登录(&S)"
+    assert "数据库" in page.where.text()
+    assert window.menus["file"].title() == "文件(&F)"
+    assert window.settings.language == "zh_CN"
+    window.actions_by_name["lang_en"].trigger()
+    qtbot.waitUntil(lambda: page.button.text() == "&Sign in", timeout=5000)
+    _close(window)
