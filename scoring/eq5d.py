@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.columns import column_array
 from scoring.model import Choice, Instrument, Item, ItemType, Range, Score, ScoringSettings
 
 EQ_LICENCE = (
@@ -149,10 +150,11 @@ def _levels(values: pd.DataFrame) -> np.ndarray:
     """An (n, 5) integer array of levels 1–5, 0 where a dimension is missing or invalid."""
     cols = []
     for name in DIMENSION_NAMES:
-        if name in values.columns:
-            v = pd.to_numeric(values[name], errors="coerce").to_numpy("float64", na_value=np.nan)
-        else:
+        v = column_array(values, name)
+        if v is None:
             v = np.full(len(values), np.nan)
+        elif v.dtype != np.float64:
+            v = pd.to_numeric(values[name], errors="coerce").to_numpy("float64", na_value=np.nan)
         ok = np.isin(v, (1.0, 2.0, 3.0, 4.0, 5.0))
         cols.append(np.where(ok, v, 0).astype(np.int64))
     return np.column_stack(cols) if cols else np.zeros((len(values), 0), dtype=np.int64)
@@ -175,8 +177,9 @@ def score_eq5d5l(
     index = np.where(complete, index_milli(np.where(levels > 0, levels, 1)) / 1000, np.nan)
     digits = np.where(levels > 0, levels, MISSING_DIGIT)
     code = digits @ np.array([10_000, 1_000, 100, 10, 1], dtype=np.int64)
-    state = pd.Series(code, index=values.index).astype(str).astype(object)
+    state = code.astype(str).astype(object)
     state[~anything] = None  # nothing entered: no state rather than "99999"
+    state = pd.Series(state, index=values.index, dtype=object)
     return pd.DataFrame({"eq5d_state": state, "eq5d_index_cn": index}, index=values.index)
 
 

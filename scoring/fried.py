@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.columns import float_frame, status_is
 from scoring.model import (
     QUESTIONNAIRE_MISSING,
     Choice,
@@ -45,7 +46,6 @@ from scoring.physical import (
     GRIP_TRIALS,
     WALK_TRIALS,
     centiseconds,
-    column,
     status_any,
     values_of,
 )
@@ -274,31 +274,27 @@ def score_fried(
 ) -> pd.DataFrame:
     """The five criteria, score, category, eligibility and the rules used (see module doc)."""
     idx = values.index
-    sex = column(values, "sex").to_numpy()
+    sex = values_of(values, "sex")
     slow = slowness(
         sex,
-        column(values, "height_cm").to_numpy(),
-        column(values, "walk4m_s").to_numpy(),
+        values_of(values, "height_cm"),
+        values_of(values, "walk4m_s"),
         settings.fried_slowness_rule,
         settings,
     )
     weak = weakness(
         sex,
-        column(values, "bmi").to_numpy(),
-        column(values, "grip_kg").to_numpy(),
+        values_of(values, "bmi"),
+        values_of(values, "grip_kg"),
         settings.fried_weakness_table,
     )
     if settings.fried_unable_positive:
-        walk_unable = np.isnan(column(values, "walk4m_s").to_numpy()) & status_any(
-            status, WALK_TRIALS
-        )
-        grip_unable = np.isnan(column(values, "grip_kg").to_numpy()) & status_any(
-            status, GRIP_TRIALS
-        )
+        walk_unable = np.isnan(values_of(values, "walk4m_s")) & status_any(status, WALK_TRIALS)
+        grip_unable = np.isnan(values_of(values, "grip_kg")) & status_any(status, GRIP_TRIALS)
         slow = np.where(walk_unable, 1.0, slow)
         weak = np.where(grip_unable, 1.0, weak)
 
-    crit = np.column_stack([column(values, n).to_numpy() for n in ENTERED] + [slow, weak])
+    crit = np.column_stack([values_of(values, n) for n in ENTERED] + [slow, weak])
     known = ~np.isnan(crit)
     positives = np.where(known, crit, 0.0).sum(axis=1)
     missing = (~known).sum(axis=1)
@@ -306,7 +302,7 @@ def score_fried(
     category = np.where(lo_cat == hi_cat, lo_cat, float(INDETERMINATE))
     score = np.where(missing == 0, positives, np.nan)
 
-    age = column(values, "age").to_numpy()
+    age = values_of(values, "age")
     with np.errstate(invalid="ignore"):
         age_ok = np.where(
             np.isnan(age), np.nan, (age >= ELIGIBLE_AGE.low) & (age <= ELIGIBLE_AGE.high)
@@ -324,23 +320,18 @@ def score_fried(
 
     assessed = np.zeros(len(idx), dtype=bool)
     for n in ENTERED:
-        assessed |= ~np.isnan(column(values, n).to_numpy())
-        if n in status.columns:
-            assessed |= status[n].notna().to_numpy()
+        assessed |= ~np.isnan(values_of(values, n)) | status_is(status, n)
     rules = rules_text(settings)
-    out = pd.DataFrame(
-        {
-            "fried_slowness": slow,
-            "fried_weakness": weak,
-            "fried_score": score,
-            "fried_category": category,
-            "fried_eligible": eligible,
-        },
-        index=idx,
-    )
-    out.loc[~assessed, :] = np.nan
+    numbers = [np.where(assessed, v, np.nan) for v in (slow, weak, score, category, eligible)]
+    out = float_frame(numbers, _NUMBER_COLUMNS, idx)
     out["fried_rules"] = pd.Series(np.where(assessed, rules, None), index=idx, dtype=object)
     return out
+
+
+# the scorer's numeric output columns (every score but the rules text), made once
+_NUMBER_COLUMNS = pd.Index(
+    ["fried_slowness", "fried_weakness", "fried_score", "fried_category", "fried_eligible"]
+)
 
 
 def _is(code: int):
@@ -350,7 +341,7 @@ def _is(code: int):
 def _positives(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
     pos = np.zeros(len(work.index), dtype=int)
     for name in CRITERIA:
-        pos += (column(work, name).to_numpy() == 1).astype(int)
+        pos += (values_of(work, name) == 1).astype(int)
     return pd.Series(np.array([f"{p}/5" for p in range(6)], dtype=object)[pos], index=work.index)
 
 

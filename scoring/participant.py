@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.columns import float_frame, values_of
 from scoring.model import (
     Choice,
     Instrument,
@@ -106,15 +107,18 @@ def score_participant(
     values: pd.DataFrame, status: pd.DataFrame, settings: ScoringSettings
 ) -> pd.DataFrame:
     """BMI from height and weight (NaN when either is absent)."""
-    h = values["height_cm"].to_numpy(dtype="float64") / 100.0
-    w = values["weight_kg"].to_numpy(dtype="float64")
+    h = values_of(values, "height_cm") / 100.0
+    w = values_of(values, "weight_kg")
     with np.errstate(invalid="ignore", divide="ignore"):
         bmi = w / (h * h)
-    return pd.DataFrame({"bmi": bmi}, index=values.index)
+    return float_frame((bmi,), _SCORE_COLUMNS, values.index)
+
+
+_SCORE_COLUMNS = pd.Index([s.name for s in SCORES])
 
 
 def _bmi_implausible(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
-    bmi = work["bmi"].to_numpy(dtype="float64")
+    bmi = values_of(work, "bmi")
     return (bmi < BMI_PLAUSIBLE.low) | (bmi > BMI_PLAUSIBLE.high)  # NaN compares False
 
 

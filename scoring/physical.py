@@ -23,6 +23,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from scoring.columns import float_frame, status_is, values_of
 from scoring.model import (
     PERFORMANCE_MISSING,
     SETTING_CHOICES,
@@ -71,31 +72,11 @@ def round_time(t: pd.Series | np.ndarray) -> np.ndarray:
     return centiseconds(t) / 100.0
 
 
-def column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """A numeric column, or all-NaN when the frame lacks it."""
-    if name in frame.columns:
-        col = frame[name]
-        if col.dtype == np.float64:
-            return col
-        return pd.to_numeric(col, errors="coerce").astype("float64")
-    return pd.Series(np.nan, index=frame.index, dtype="float64")
-
-
-def values_of(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A numeric column as a float array (all-NaN when absent): what rule tests compare."""
-    return column(frame, name).to_numpy(dtype="float64")
-
-
 def status_any(status: pd.DataFrame, names: tuple[str, ...], code: str = _UNABLE) -> np.ndarray:
     """True where any of the named items carries the missing-data ``code``."""
     out = np.zeros(len(status.index), dtype=bool)
     for n in names:
-        if n in status.columns:
-            col = status[n]
-            if isinstance(col.dtype, pd.CategoricalDtype):  # big frames: compare the codes
-                out |= (col == code).to_numpy(dtype=bool, na_value=False)
-            else:  # one visit: an object array (None where no code)
-                out |= col.to_numpy(dtype=object) == code
+        out |= status_is(status, n, code)
     return out
 
 
@@ -132,7 +113,7 @@ def _fmt(x: float, decimals: int) -> str:
 
 def _trial_detail(names: tuple[str, ...], unit: str, decimals: int) -> Callable:
     def detail(work: pd.DataFrame, settings: ScoringSettings) -> pd.Series:
-        cols = [column(work, n).to_numpy() for n in names]
+        cols = [values_of(work, n) for n in names]
         texts = [
             ", ".join(_fmt(v, decimals) for v in row if not np.isnan(v))
             for row in zip(*cols, strict=True)
@@ -203,6 +184,7 @@ TUG_FALL_RISK_S = 12.0  # CDC STEADI: ≥ 12 s at risk of falling
 TUG_EWGSOP2_S = 20.0  # EWGSOP2: ≥ 20 s low physical performance
 TUG_TRIAL_DISAGREE = 0.30  # slower trial more than 30 % above the faster one [proj]
 
+_TUG_COLUMNS = pd.Index(["tug_s"])  # the scorer's output columns, made once
 TUG_ITEMS = tuple(
     _time_item(n, f"TUG trial {i}", f"起立-行走计时 第{i}次", TUG_HARD, TUG_SOFT, "TUG")
     for i, n in enumerate(TUG_TRIALS, 1)
@@ -214,7 +196,7 @@ def score_tug(
 ) -> pd.DataFrame:
     """``tug_s``: the recorded trial (``tug_recorded``: best = fastest, mean, first), 0.01 s."""
     t = recorded_value(_trials(values, TUG_TRIALS), settings.tug_recorded, "min")
-    return pd.DataFrame({"tug_s": round_time(t)}, index=values.index)
+    return float_frame((round_time(t),), _TUG_COLUMNS, values.index)
 
 
 def _tug_disagree(work: pd.DataFrame, settings: ScoringSettings) -> np.ndarray:
@@ -299,6 +281,7 @@ WALK_DISAGREE_ABS_S = 1.5
 GAIT_AWGS_LT = Fraction(1)  # AWGS 2019: < 1.0 m/s low physical performance
 GAIT_EWGSOP2_LE = Fraction(4, 5)  # EWGSOP2: ≤ 0.8 m/s low physical performance
 
+_WALK_COLUMNS = pd.Index(["walk4m_s", "gait_speed_ms"])
 WALK_ITEMS = tuple(
     _time_item(n, f"4 m walk trial {i}", f"4米步行 第{i}次", WALK_HARD, WALK_SOFT, "4 m walk")
     for i, n in enumerate(WALK_TRIALS, 1)
@@ -312,7 +295,7 @@ def score_walk(
     t = round_time(recorded_value(_trials(values, WALK_TRIALS), settings.walk_recorded, "min"))
     with np.errstate(invalid="ignore", divide="ignore"):
         speed = WALK_DISTANCE_M / t
-    return pd.DataFrame({"walk4m_s": t, "gait_speed_ms": speed}, index=values.index)
+    return float_frame((t, speed), _WALK_COLUMNS, values.index)
 
 
 def _walk_disagree(work: pd.DataFrame, settings: ScoringSettings) -> np.ndarray:
@@ -429,6 +412,7 @@ GRIP_LOW = {  # low muscle strength: grip < cut-off (kg)
 _SEX_EN = {MALE: "men", FEMALE: "women", None: "sex not known"}
 _SEX_ZH = {MALE: "男性", FEMALE: "女性", None: "性别不详"}
 
+_GRIP_COLUMNS = pd.Index(["grip_kg"])
 GRIP_ITEMS = tuple(
     Item(
         n,
@@ -452,7 +436,7 @@ def score_grip(
     """``grip_kg``: the recorded trial (``grip_recorded``: max, mean, first)."""
     how = "best" if settings.grip_recorded == "max" else settings.grip_recorded
     g = recorded_value(_trials(values, GRIP_TRIALS), how, "max")
-    return pd.DataFrame({"grip_kg": g}, index=values.index)
+    return float_frame((g,), _GRIP_COLUMNS, values.index)
 
 
 def _grip_soft_rule(trial: str, sex: int | None) -> Rule:
@@ -556,6 +540,7 @@ FTSST_SOFT = Range(5.0, 30, source=SRC_PROJ)
 CHAIR_AWGS_GE = 12.0  # AWGS 2019: ≥ 12 s low physical performance
 CHAIR_EWGSOP2_GT = 15.0  # EWGSOP2: > 15 s low strength
 
+_FTSST_COLUMNS = pd.Index(["ftsst_s"])
 FTSST_ITEMS = (
     _time_item(
         "ftsst_1_s",
@@ -572,7 +557,7 @@ def score_ftsst(
     values: pd.DataFrame, status: pd.DataFrame, settings: ScoringSettings
 ) -> pd.DataFrame:
     """``ftsst_s``: the single timed trial (SPPB uses one), rounded to 0.01 s."""
-    return pd.DataFrame({"ftsst_s": round_time(column(values, "ftsst_1_s"))}, index=values.index)
+    return float_frame((round_time(values_of(values, "ftsst_1_s")),), _FTSST_COLUMNS, values.index)
 
 
 FTSST = Instrument(

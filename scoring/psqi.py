@@ -17,6 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from scoring.columns import column_array, float_frame
 from scoring.model import (
     Choice,
     Instrument,
@@ -248,22 +249,22 @@ SCORES: tuple[Score, ...] = (
 
 
 def _col(values: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in values.columns:
+    arr = column_array(values, name)
+    if arr is None:
         return np.full(len(values), np.nan)
-    col = values[name]
-    if col.dtype == np.float64:
-        return col.to_numpy()
-    return pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    if arr.dtype == np.float64:
+        return arr
+    return pd.to_numeric(values[name], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _has_text(values: pd.DataFrame, name: str) -> np.ndarray:
-    if name not in values.columns:
+    arr = column_array(values, name)
+    if arr is None:
         return np.zeros(len(values), dtype=bool)
     return np.array(
-        [not (v is None or v is pd.NA or v != v) and bool(str(v).strip())
-         for v in values[name].tolist()],
+        [not (v is None or v is pd.NA or v != v) and bool(str(v).strip()) for v in arr.tolist()],
         dtype=bool,
-    )  # fmt: skip
+    )
 
 
 def _bin(x: np.ndarray, upper: tuple[float, float, float]) -> np.ndarray:
@@ -327,11 +328,12 @@ def score_psqi(
     c7 = _bin(_col(values, "psqi_awake") + _col(values, "psqi_enthusiasm"), (0, 2, 4))
 
     components = (c1, c2, c3, c4, c5, c6, c7)
-    out = {f"psqi_c{i}": c for i, c in enumerate(components, start=1)}
-    out["psqi_global"] = np.sum(np.vstack(components), axis=0)  # NaN if any component is NaN
-    out["psqi_time_in_bed_h"] = bed_min / 60
-    out["psqi_efficiency"] = efficiency
-    return pd.DataFrame(out, index=values.index)
+    total = np.sum(np.vstack(components), axis=0)  # NaN if any component is NaN
+    out = (*components, total, bed_min / 60, efficiency)
+    return float_frame(out, _SCORE_COLUMNS, values.index)
+
+
+_SCORE_COLUMNS = pd.Index([s.name for s in SCORES])  # components, global, time in bed, efficiency
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.columns import column_array
 from scoring.model import ScoringSettings
 from scoring.sf36_items import ITEMS
 
@@ -232,16 +233,22 @@ SCORE_NAMES: tuple[str, ...] = (
     "rand36_ht",
 )
 
+_SCORE_COLUMNS = pd.Index(SCORE_NAMES)  # made once: the frame of every call shares it
+
 
 def item_codes(values: pd.DataFrame) -> np.ndarray:
     """(36, n) int8 raw codes, items in standard order; 0 where the answer is absent or is not
     one of the item's codes (negative, above the item's top code, not a whole number: treated as
     missing, sf36.md §1)."""
-    names = list(ITEM_NAMES)
-    frame = values[names] if set(names).issubset(values.columns) else values.reindex(columns=names)
-    if not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):  # not from the engine
-        frame = frame.apply(pd.to_numeric, errors="coerce")
-    raw = frame.to_numpy(dtype=np.float64, na_value=np.nan).T  # a view for a one-block frame
+    rows = []
+    for name in ITEM_NAMES:
+        arr = column_array(values, name)
+        if arr is None:
+            arr = np.full(len(values.index), np.nan)
+        elif arr.dtype != np.float64:  # not from the engine
+            arr = pd.to_numeric(values[name], errors="coerce").to_numpy(np.float64, na_value=np.nan)
+        rows.append(arr)
+    raw = np.vstack(rows) if rows else np.empty((0, len(values.index)))
     codes = np.fmax(raw, 0.0)  # NaN and negative → 0 (absent)
     # The engine has already refused every code an item does not have; check cheaply and
     # repair only if something slipped through (a direct call).
@@ -316,7 +323,7 @@ def score_frame(
     np.add.reduce(ware[_MCS_SUM], axis=0, out=out[11])
     ht = codes[HT_ITEM - 1]
     out[20] = np.where(ht > 0, _HT[0] + _HT[1] * ht.astype(np.float64), np.nan)
-    return pd.DataFrame(out.T, index=values.index, columns=list(SCORE_NAMES), copy=False)
+    return pd.DataFrame(out.T, index=values.index, columns=_SCORE_COLUMNS, copy=False)
 
 
 def _ware_bp(c21: np.ndarray, c22: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.columns import float_frame
 from scoring.model import (
     PERFORMANCE_MISSING,
     Choice,
@@ -39,7 +40,6 @@ from scoring.physical import (
     WALK_TRIALS,
     _active,
     centiseconds,
-    column,
     recorded_value,
     status_any,
     values_of,
@@ -101,7 +101,7 @@ def score_sppb(
 ) -> pd.DataFrame:
     """Balance, gait, chair and total points (NaN where a component is missing)."""
     zero = settings.sppb_unable_scores_zero
-    side, semi, tandem = (centiseconds(column(values, n)) for n in BALANCE_ITEMS)
+    side, semi, tandem = (centiseconds(values_of(values, n)) for n in BALANCE_ITEMS)
 
     def stand(cs: np.ndarray, name: str) -> np.ndarray:
         pts = np.where(np.isnan(cs), np.nan, (cs >= HOLD_CS).astype(float))
@@ -122,20 +122,20 @@ def score_sppb(
     balance = np.where((side_pts == 1) & np.isnan(semi_pts), np.nan, balance)
 
     walk = recorded_value(
-        np.column_stack([column(values, n).to_numpy() for n in WALK_TRIALS]), "best", "min"
+        np.column_stack([values_of(values, n) for n in WALK_TRIALS]), "best", "min"
     )
     gait = _band(centiseconds(walk), GAIT_BANDS_CS, 1.0)
     gait = np.where(np.isnan(gait), _unable_points(status, WALK_TRIALS, zero), gait)
 
-    chair_t = centiseconds(column(values, "ftsst_s"))
+    chair_t = centiseconds(values_of(values, "ftsst_s"))
     chair = _band(chair_t, CHAIR_BANDS_CS, 0.0)
     chair = np.where(np.isnan(chair), _unable_points(status, FTSST_TRIALS, zero), chair)
 
     total = balance + gait + chair
-    return pd.DataFrame(
-        {"sppb_balance": balance, "sppb_gait": gait, "sppb_chair": chair, "sppb_total": total},
-        index=values.index,
-    )
+    return float_frame((balance, gait, chair, total), _SCORE_COLUMNS, values.index)
+
+
+_SCORE_COLUMNS = pd.Index(["sppb_balance", "sppb_gait", "sppb_chair", "sppb_total"])
 
 
 def _stop_rule(name: str, earlier: tuple[str, ...]) -> Rule:

@@ -1,0 +1,154 @@
+"""Column arrays of the frames scorers and rules read, each taken out of its frame once.
+
+Scorers and rules are written against DataFrames (DESIGN.md "Scores are derived, never stored":
+one code path for one visit and for a whole frame) and read their columns with ``values_of``.
+Inside ``scoring.engine.evaluate`` the frames it builds (typed values, status, values + scores) are
+*shared* for the duration of the call (``shared``): a column read by ten rules is then taken out
+of its frame once and handed out as the same read-only array. For a 100,000-row frame that saves
+little; for the one-row frame of a visit being entered it removes most of pandas' per-call cost.
+Outside ``evaluate`` (a direct scorer call, a report) every read goes to the frame.
+
+Frames handed to scorers and rules are read-only to them (they return new frames and arrays).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+import numpy as np
+import pandas as pd
+
+# id(frame) → (the frame itself, so the id stays its own while shared; column → array)
+_Shared = dict[int, tuple[pd.DataFrame, dict[object, np.ndarray | None]]]
+_SHARED: ContextVar[_Shared | None] = ContextVar("scoring_shared_columns", default=None)
+
+
+def _read_only(arr: np.ndarray) -> np.ndarray:
+    view = arr.view()
+    view.flags.writeable = False
+    return view
+
+
+@contextmanager
+def shared() -> Iterator[_Shared]:
+    """Until the block ends, frames added to the yielded table with ``share`` are shared."""
+    table: _Shared = {}
+    token = _SHARED.set(table)
+    try:
+        yield table
+    finally:
+        _SHARED.reset(token)
+
+
+def share(
+    table: _Shared, frame: pd.DataFrame, known: Mapping[str, np.ndarray] | None = None
+) -> None:
+    """Add ``frame`` to a shared ``table``; ``known`` are arrays equal to some of its columns."""
+    memo: dict[object, np.ndarray | None] = {}
+    for k, v in (known or {}).items():
+        memo[k] = _read_only(v) if v.flags.writeable else v
+    table[id(frame)] = (frame, memo)
+
+
+def read_only(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``arrays`` as read-only views, to ``share`` with several frames without copying."""
+    return {k: _read_only(v) if v.flags.writeable else v for k, v in arrays.items()}
+
+
+def _memo(frame: pd.DataFrame) -> dict[object, np.ndarray | None] | None:
+    table = _SHARED.get()
+    if table is None:
+        return None
+    hit = table.get(id(frame))
+    return hit[1] if hit is not None and hit[0] is frame else None
+
+
+def column_array(frame: pd.DataFrame, name: str) -> np.ndarray | None:
+    """``frame[name].to_numpy()`` (read-only), or None when the frame has no such column."""
+    memo = _memo(frame)
+    if memo is not None and name in memo:
+        return memo[name]
+    if name in frame.columns:
+        col = frame[name]
+        arr = col.to_numpy() if isinstance(col, pd.Series) else col.iloc[:, 0].to_numpy()
+        if arr.flags.writeable:
+            arr = _read_only(arr)
+    else:
+        arr = None
+    if memo is not None:
+        memo[name] = arr
+    return arr
+
+
+def values_of(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A numeric column as a float64 array (all-NaN when absent; text that is not a number →
+    NaN): what scorers and rule tests compute with."""
+    arr = column_array(frame, name)
+    if arr is None:
+        return np.full(len(frame.index), np.nan)
+    if arr.dtype == np.float64:
+        return arr
+    col = frame[name]
+    if isinstance(col, pd.DataFrame):  # duplicated header: first one wins
+        col = col.iloc[:, 0]
+    return pd.to_numeric(col, errors="coerce").astype("float64").to_numpy()
+
+
+def float_frame(arrays: Sequence[np.ndarray], columns: pd.Index, index: pd.Index) -> pd.DataFrame:
+    """The frame ``pd.DataFrame(dict(zip(columns, arrays)), index=index)`` for float64 arrays,
+    built as one block: a scorer's output, with ``columns`` made once from its declaration."""
+    if len(arrays) != len(columns) or any(a.dtype != np.float64 for a in arrays):
+        raise TypeError("float_frame takes one float64 array per column")
+    block = np.vstack(arrays) if len(arrays) else np.empty((0, len(index)))
+    return pd.DataFrame(block.T, index=index, columns=columns, copy=False)
+
+
+def status_is(status: pd.DataFrame, name: str, code: str | None = None) -> np.ndarray:
+    """Per row: the item ``name`` carries the missing-data ``code`` (None: any code) in the status
+    frame (categorical columns for a large frame, object or string columns for a small one)."""
+    memo = _memo(status)
+    cells = None
+    if memo is not None:
+        found = memo.get((name, code))
+        if found is not None:
+            return found
+        cells = memo.get(name)  # a shared column's cells, if known
+    out = None
+    if cells is None:
+        if name not in status.columns:
+            out = np.zeros(len(status.index), dtype=bool)
+        else:
+            col = status[name]
+            if isinstance(col, pd.DataFrame):  # duplicated header: first one wins
+                col = col.iloc[:, 0]
+            if isinstance(col.dtype, pd.CategoricalDtype):  # large frames: compare the codes
+                test = col.notna() if code is None else col == code
+                out = test.to_numpy(dtype=bool, na_value=False)
+            else:
+                cells = col.to_numpy(dtype=object)
+    if out is None:  # an object array (None or NaN where no code)
+        out = pd.notna(cells) if code is None else np.asarray(cells == code, dtype=bool)
+    out = _read_only(out)
+    if memo is not None:
+        memo[(name, code)] = out
+    return out
+
+
+_INDEXES: dict[tuple[str, ...], pd.Index] = {}
+
+
+def column_index(names: Sequence[str]) -> pd.Index:
+    """``pd.Index(names)``, made once per sequence of names (a scorer's output columns, the
+    columns of the instruments being evaluated, which repeat from call to call): building an
+    Index infers its type every time, and frames sharing one Index are combined faster."""
+    key = tuple(names)
+    if not all(n.__class__ is str for n in key):  # 1 == 1.0 == True: only names are cached
+        return pd.Index(list(key))
+    found = _INDEXES.get(key)
+    if found is None:
+        if len(_INDEXES) >= 512:
+            _INDEXES.clear()
+        found = _INDEXES[key] = pd.Index(list(key))
+    return found
