@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from scoring.columns import column_array, column_index, read_only, share, shared
 from scoring.model import (
     ChangeRule,
     Instrument,
@@ -201,30 +202,46 @@ def _parse_coded(
         rows = np.flatnonzero(hit[codes])
         for row, j in zip(index[rows], codes[rows].tolist(), strict=True):
             target[row] = results[j][slot]
-    return ParsedColumn(values, status, errors, warnings)
+    any_status = any(r[1] is not None for r in results)
+    return ParsedColumn(values, status, errors, warnings, any_status)
 
 
 def _frame_from_columns(cols: dict[str, pd.Series | np.ndarray], index: pd.Index) -> pd.DataFrame:
-    """``pd.DataFrame(cols)`` built as one float block and one object block (column order kept):
-    much cheaper than stacking dozens of separate arrays for 100,000 rows."""
+    """``pd.DataFrame(cols)`` built from one block per run of float64 columns and one object
+    block per run of other columns (column order kept; object columns get the constructor's
+    per-column type inference): much cheaper than stacking dozens of separate arrays."""
     names = list(cols)
-    floats = [c for c in names if cols[c].dtype == np.float64]
-    objects = [c for c in names if cols[c].dtype != np.float64]
-    parts = []
-    if floats:
-        block = np.empty((len(index), len(floats)), dtype=np.float64)
-        for j, c in enumerate(floats):
-            block[:, j] = _array(cols[c])
-        parts.append(pd.DataFrame(block, index=index, columns=floats, copy=False))
-    if objects:
-        block = np.full((len(index), len(objects)), None, dtype=object)
-        for j, c in enumerate(objects):
-            block[:, j] = _array(cols[c], object)
-        parts.append(pd.DataFrame(block, index=index, columns=objects, copy=False))
-    if not parts:
+    if not names:
         return pd.DataFrame(index=index)
-    frame = parts[0] if len(parts) == 1 else pd.concat(parts, axis=1)
-    return frame[names] if len(parts) > 1 else frame
+    is_float = [cols[c].dtype == np.float64 for c in names]
+    parts = []
+    start = 0
+    for stop in range(1, len(names) + 1):
+        if stop < len(names) and is_float[stop] == is_float[start]:
+            continue
+        run = names[start:stop]
+        if is_float[start]:
+            block = np.empty((len(run), len(index)), dtype=np.float64)  # a row per column
+            for j, c in enumerate(run):
+                block[j] = _array(cols[c])
+            block = block.T
+        else:
+            block = np.full((len(index), len(run)), None, dtype=object)
+            for j, c in enumerate(run):
+                block[:, j] = _array(cols[c], object)
+        parts.append(pd.DataFrame(block, index=index, columns=column_index(run), copy=False))
+        start = stop
+    return _side_by_side(parts, names)
+
+
+def _side_by_side(parts: list[pd.DataFrame], names: Sequence[str]) -> pd.DataFrame:
+    """``pd.concat(parts, axis=1)`` whose columns are ``names`` (the parts' columns in order),
+    with the column Index made once (``column_index``) instead of appended part by part."""
+    if len(parts) == 1:
+        return parts[0]
+    frame = pd.concat(parts, axis=1, ignore_index=True)
+    frame.columns = column_index(names)
+    return frame
 
 
 def _array(col: pd.Series | np.ndarray, dtype: object = None) -> np.ndarray:
@@ -288,22 +305,42 @@ def _typed_floats_checked(
 STATUS_CATEGORIES = pd.CategoricalDtype([c.value for c in MissingCode])
 
 
-def _status_frame(cols: dict[str, pd.Series], index: pd.Index, none: set[str]) -> pd.DataFrame:
-    """Missing-data codes per item as categorical columns (NaN = no code).
+def _status_frame(
+    cols: dict[str, pd.Series], index: pd.Index, none: set[str]
+) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
+    """Missing-data codes per item as categorical columns (NaN = no code), and the arrays of
+    the columns known to hold no code (``status[item].to_numpy()``, for ``share``).
 
     Categorical codes are one byte per cell, so a 100,000-row frame of mostly-empty statuses costs
     next to nothing; ``status[item] == "UN"`` and ``.notna()`` work as on strings."""
     n = len(index)
-    if n <= 64:  # one visit: a single object block is far cheaper than dozens of categoricals
+    if n <= 64:  # one visit: object blocks are far cheaper than dozens of categoricals
         names = list(cols)
         block = np.full((n, len(names)), None, dtype=object)
+        coded = [False] * len(names)
         for j, name in enumerate(names):
             if name in none:
                 continue
             for i, v in enumerate(_array(cols[name], object).tolist()):
                 if v is not None and v is not pd.NA and not (isinstance(v, float) and v != v):
                     block[i, j] = v
-        return pd.DataFrame(block, index=index, columns=names, copy=False)
+                    coded[j] = True
+        # columns without a code are object columns of None (what type inference would make of
+        # them, at a cost per column): built without it, run by run
+        parts = []
+        start = 0
+        for stop in range(1, len(names) + 1):
+            if stop < len(names) and coded[stop] == coded[start]:
+                continue
+            run = block[:, start:stop]
+            dtype = None if coded[start] else object
+            columns = column_index(names[start:stop])
+            parts.append(pd.DataFrame(run, index=index, columns=columns, dtype=dtype, copy=False))
+            start = stop
+        known = {name: block[:, j] for j, name in enumerate(names) if not coded[j]}
+        if not parts:
+            return pd.DataFrame(block, index=index, columns=column_index(names), copy=False), known
+        return _side_by_side(parts, names), known
     empty = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=STATUS_CATEGORIES)
     data = {}
     for name, col in cols.items():
@@ -311,7 +348,8 @@ def _status_frame(cols: dict[str, pd.Series], index: pd.Index, none: set[str]) -
             data[name] = empty
         else:
             data[name] = _status_categorical(col)
-    return pd.DataFrame(data, index=index, copy=False) if data else pd.DataFrame(index=index)
+    frame = pd.DataFrame(data, index=index, copy=False) if data else pd.DataFrame(index=index)
+    return frame, {}
 
 
 _STATUS_POS = {c: i for i, c in enumerate(STATUS_CATEGORIES.categories)}
@@ -725,23 +763,57 @@ def evaluate(
                 status_cols[item.name] = st
 
     values = _frame_from_columns(value_cols, index)
-    status_frame = _status_frame(status_cols, index, no_status)
+    status_frame, status_known = _status_frame(status_cols, index, no_status)
+    with shared() as table:  # scorers and rules read each column of these frames once
+        known = read_only({k: a for k, a in ((k, _array(c)) for k, c in value_cols.items())
+                           if a.dtype == np.float64})  # fmt: skip
+        share(table, values, known)
+        share(table, status_frame, status_known)
+        scores, work = _score(
+            chosen, values, status_frame, settings, table, known, list(value_cols)
+        )
+        flags = _flag(chosen, raw, work, settings, flag_rows, index)
+    return Evaluation(values, status_frame, scores, flags, chosen)
+
+
+def _score(
+    chosen: tuple[Instrument, ...], values: pd.DataFrame, status_frame: pd.DataFrame,
+    settings: ScoringSettings, table: dict, known: dict[str, np.ndarray], known_names: list[str],
+) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """(scores, values + scores): every instrument's scorer, in ``requires`` order;
+    ``known_names`` are the columns of ``values``, ``known`` the arrays of its float columns."""
+    index = values.index
     work = values
+    work_names = list(known_names)
     score_parts: list[pd.DataFrame] = []
+    score_names: list[str] = []
     joined = 0  # score_parts already in ``work``
     for inst in chosen:
         if inst.requires and joined < len(score_parts):  # it reads earlier instruments' scores
-            work = pd.concat([work, *score_parts[joined:]], axis=1)
+            work_names += score_names[len(work_names) - len(known_names) :]
+            work = _side_by_side([work, *score_parts[joined:]], work_names)
+            share(table, work, known)
             joined = len(score_parts)
         part = inst.scorer(work, status_frame, settings)
-        names = list(inst.score_names)
-        if list(part.columns) != names:
-            part = part.reindex(columns=names)
+        names = inst.score_names
+        expected = column_index(names)
+        if part.columns is not expected and list(part.columns) != list(names):
+            part = part.reindex(columns=expected)
         score_parts.append(part)
-    scores = pd.concat(score_parts, axis=1) if score_parts else pd.DataFrame(index=index)
-    if score_parts:
-        work = pd.concat([values, scores], axis=1)
+        score_names += names
+    if not score_parts:
+        return pd.DataFrame(index=index), work
+    scores = _side_by_side(score_parts, score_names)
+    work = _side_by_side([values, scores], [*known_names, *score_names])
+    share(table, work, known)
+    return scores, work
 
+
+def _flag(
+    chosen: tuple[Instrument, ...], raw: pd.DataFrame, work: pd.DataFrame,
+    settings: ScoringSettings, flag_rows: list[tuple], index: pd.Index,
+) -> pd.DataFrame:  # fmt: skip
+    """The flag table: parse flags (``flag_rows``), then every rule and change rule."""
     chunks: list[FlagChunk | None] = [_tuples_chunk(flag_rows)]
     participant = None
     if {"participant", "visit"}.issubset(raw.columns):
@@ -759,8 +831,7 @@ def evaluate(
             for change in inst.change_rules:
                 chunks.append(_apply_change(change, work, participant))
 
-    flags = _flags_frame([c for c in chunks if c is not None and len(c[0])], index)
-    return Evaluation(values, status_frame, scores, flags, chosen)
+    return _flags_frame([c for c in chunks if c is not None and len(c[0])], index)
 
 
 def _positions(index: pd.Index, labels) -> np.ndarray:
@@ -903,13 +974,11 @@ def _apply_rule(
     limit = _per_row_text(limit, work.index, mask)
     detail = None
     if rule.detail is not None:  # computed for the flagged rows only
-        flagged = work[mask]
+        flagged = work if mask.all() else work[mask]  # every row flagged: the frame itself
         detail = _per_row_text(rule.detail(flagged, settings), flagged.index, np.ones(0, bool))
     n = int(mask.sum())
-    if rule.variable in work.columns:
-        values = _fmt_values(work[rule.variable].to_numpy()[mask])
-    else:
-        values = np.full(n, "", dtype=object)
+    shown = column_array(work, rule.variable)
+    values = _fmt_values(shown[mask]) if shown is not None else np.full(n, "", dtype=object)
     const: dict[str, str] = {"source": rule.source}
     per_row: dict[str, np.ndarray] = {"value": values}
     for key, v in (("limit", limit), ("detail", detail)):
@@ -985,9 +1054,11 @@ def previous_available(cur: np.ndarray, groups: np.ndarray) -> np.ndarray:
 def _apply_change(
     change: ChangeRule, work: pd.DataFrame, participant: pd.Series
 ) -> FlagChunk | None:
-    if change.variable not in work.columns:
+    cur = column_array(work, change.variable)
+    if cur is None:
         return None
-    cur = work[change.variable].to_numpy(dtype="float64")
+    if cur.dtype != np.float64:
+        cur = work[change.variable].to_numpy(dtype="float64")
     cells = participant.to_numpy(dtype=object)
     groups = _small_factorize(cells)[0] if len(cells) <= 64 else pd.factorize(cells)[0]
     prev = previous_available(cur, groups)
@@ -1041,7 +1112,7 @@ def _object_frame(rows: list[dict], index: pd.Index) -> pd.DataFrame:
     for i, r in enumerate(rows):
         for j, k in enumerate(names):
             block[i, j] = r.get(k)  # one cell at a time: a list value stays one object
-    return pd.DataFrame(block, index=index, columns=names, copy=False)
+    return pd.DataFrame(block, index=index, columns=column_index(names), dtype=object, copy=False)
 
 
 def evaluate_visit(
