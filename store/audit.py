@@ -16,13 +16,43 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from outcomedesk_version import PROGRAM_VERSION
 from store import schema as S
+from store.connection import insert_many
 
 GENESIS = "0" * 64
+# the canonical JSON of a row's hash input (one encoder: json.dumps with options builds a new
+# JSONEncoder on every call)
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+# statements of ``AuditBatch.flush``, built once
+_HEAD_FOR_UPDATE = (
+    select(S.audit_head.c.last_id, S.audit_head.c.last_hash)
+    .where(S.audit_head.c.id == 1)
+    .with_for_update()
+)
+_SET_HEAD = (
+    update(S.audit_head)
+    .where(S.audit_head.c.id == 1)
+    .values(last_id=bindparam("_last_id"), last_hash=bindparam("_last_hash"))
+)
+_ROW_COLUMNS = (
+    "id",
+    "ts_utc",
+    "username",
+    "action",
+    "entity",
+    "entity_key",
+    "field",
+    "old_value",
+    "new_value",
+    "reason",
+    "program_version",
+    "prev_hash",
+    "hash",
+)
 
 # entity → the fields whose history the trail keeps (and replay reproduces)
 AUDITED: dict[str, tuple[str, ...]] = {
@@ -90,7 +120,7 @@ def row_hash(
     reason: str | None,
     program_version: str,
 ) -> str:
-    payload = json.dumps(
+    payload = _CANONICAL(
         [
             prev_hash,
             row_id,
@@ -104,9 +134,7 @@ def row_hash(
             new_value,
             reason,
             program_version,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
+        ]
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
@@ -152,55 +180,39 @@ class AuditBatch:
         return n
 
     def flush(self, conn: Connection) -> None:
+        """Link the rows to the chain head (locked for the transaction), insert them in one
+        executemany and move the head."""
         if not self.rows:
             return
-        head = conn.execute(
-            select(S.audit_head.c.last_id, S.audit_head.c.last_hash)
-            .where(S.audit_head.c.id == 1)
-            .with_for_update()
-        ).one()
+        head = conn.execute(_HEAD_FOR_UPDATE).one()
         last_id, last_hash = head.last_id, head.last_hash
+        ts, user, version = self.ts_utc, self.username, PROGRAM_VERSION
         out = []
         for action, entity, key, name, old, new, reason in self.rows:
             last_id += 1
             h = row_hash(
-                last_hash,
-                last_id,
-                self.ts_utc,
-                self.username,
-                action,
-                entity,
-                key,
-                name,
-                old,
-                new,
-                reason,
-                PROGRAM_VERSION,
+                last_hash, last_id, ts, user, action, entity, key, name, old, new, reason, version
             )
             out.append(
-                {
-                    "id": last_id,
-                    "ts_utc": self.ts_utc,
-                    "username": self.username,
-                    "action": action,
-                    "entity": entity,
-                    "entity_key": key,
-                    "field": name,
-                    "old_value": old,
-                    "new_value": new,
-                    "reason": reason,
-                    "program_version": PROGRAM_VERSION,
-                    "prev_hash": last_hash,
-                    "hash": h,
-                }
+                (
+                    last_id,
+                    ts,
+                    user,
+                    action,
+                    entity,
+                    key,
+                    name,
+                    old,
+                    new,
+                    reason,
+                    version,
+                    last_hash,
+                    h,
+                )
             )
             last_hash = h
-        conn.execute(insert(S.audit), out)
-        conn.execute(
-            update(S.audit_head)
-            .where(S.audit_head.c.id == 1)
-            .values(last_id=last_id, last_hash=last_hash)
-        )
+        insert_many(conn, S.audit, _ROW_COLUMNS, out)
+        conn.execute(_SET_HEAD, {"_last_id": last_id, "_last_hash": last_hash})
         self.rows.clear()
 
 

@@ -13,11 +13,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import Table, create_engine, event, insert, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -223,3 +223,34 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write transaction (BEGIN IMMEDIATE on SQLite); commits or rolls back as a whole."""
     with engine.connect().execution_options(write=True) as conn, conn.begin():
         yield conn
+
+
+_INSERT_SQL: dict[tuple[str, str, tuple[str, ...]], tuple[str, tuple[int, ...] | None]] = {}
+
+
+def insert_many(
+    conn: Connection, table: Table, columns: tuple[str, ...], rows: Sequence[Sequence]
+) -> None:
+    """INSERT ``rows`` (value tuples in ``columns`` order) with one driver executemany.
+
+    The statement is compiled once per dialect, table and columns; the values go to the driver
+    as they are (no per-row parameter processing by SQLAlchemy), so this is only for columns
+    whose values the driver takes natively: text, integers, floats, None. Database errors are
+    raised as SQLAlchemy's, as from ``conn.execute``."""
+    if not rows:
+        return
+    key = (conn.dialect.name, table.name, columns)
+    prepared = _INSERT_SQL.get(key)
+    if prepared is None:
+        compiled = insert(table).compile(dialect=conn.dialect, column_keys=list(columns))
+        order = None  # named parameters (e.g. psycopg's %(name)s)
+        if compiled.positional:  # e.g. SQLite's ?: the value tuples in the statement's order
+            order = tuple(columns.index(k) for k in compiled.positiontup or ())
+        prepared = _INSERT_SQL[key] = (str(compiled), order)
+    sql, order = prepared
+    if order is None:
+        conn.exec_driver_sql(sql, [dict(zip(columns, r, strict=True)) for r in rows])
+    elif order == tuple(range(len(columns))):
+        conn.exec_driver_sql(sql, [tuple(r) for r in rows])
+    else:
+        conn.exec_driver_sql(sql, [tuple(r[i] for i in order) for r in rows])
