@@ -36,6 +36,7 @@ from store import schema as S
 from store import users as U
 from store.connection import (
     file_writable,
+    insert_many,
     is_url,
     open_postgres,
     open_sqlite,
@@ -63,6 +64,75 @@ CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$")
 EVENT_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 # Participant attributes validated by their item declarations (scoring/participant.py).
 MEASURED_ATTRIBUTES = ("height_cm", "weight_kg")
+
+# Statements of the save path, built once with bind parameters: building a statement and
+# computing its cache key costs several times more than running it on SQLite.
+_PROTOCOL_JSON = select(S.study.c.protocol_json).scalar_subquery()
+_VISIT_JOIN = S.participants.c.id == S.visits.c.participant_id
+_VISIT_WHERE = and_(
+    S.participants.c.code == bindparam("code"), S.visits.c.visit_code == bindparam("visit")
+)
+_VISIT_Q = (
+    select(
+        S.visits,
+        S.participants.c.code,
+        S.participants.c.day1_date,
+        S.participants.c.id.label("pid"),
+    )
+    .join(S.participants, _VISIT_JOIN)
+    .where(_VISIT_WHERE)
+)
+# the visit to save, with what its validation needs: the participant's attributes, the protocol
+_SAVE_VISIT_Q = (
+    select(
+        S.visits,
+        S.participants.c.code,
+        S.participants.c.day1_date,
+        S.participants.c.id.label("pid"),
+        S.participants.c.sex,
+        S.participants.c.birth_date,
+        S.participants.c.height_cm,
+        S.participants.c.weight_kg,
+        _PROTOCOL_JSON.label("protocol_json"),
+    )
+    .join(S.participants, _VISIT_JOIN)
+    .where(_VISIT_WHERE)
+)
+_PARTICIPANT_ID_Q = select(S.participants.c.id).where(S.participants.c.code == bindparam("code"))
+_ANSWERS_OF_VISIT_Q = select(S.answers).where(S.answers.c.visit_id == bindparam("visit_id"))
+_CONFIRMATIONS_OF_VISIT_Q = select(S.confirmations).where(
+    S.confirmations.c.visit_id == bindparam("visit_id")
+)
+# entered values of the participant's visits with the given codes (the previous visit's raw)
+_EARLIER_VALUES_Q = (
+    select(S.visits.c.visit_code, S.answers.c.item, S.answers.c.value_num, S.answers.c.value_text)
+    .join(S.answers, S.answers.c.visit_id == S.visits.c.id)
+    .where(
+        and_(
+            S.visits.c.participant_id == bindparam("participant_id"),
+            S.visits.c.visit_code.in_(bindparam("codes", expanding=True)),
+            or_(S.answers.c.value_num.is_not(None), S.answers.c.value_text.is_not(None)),
+        )
+    )
+)
+_DELETE_ANSWERS = delete(S.answers).where(S.answers.c.id.in_(bindparam("ids", expanding=True)))
+_UPDATE_ANSWER = update(S.answers).where(S.answers.c.id == bindparam("_id"))
+_NEW_ANSWER_COLUMNS = (  # values: int, str, float or None (store.connection.insert_many)
+    "visit_id",
+    "item",
+    "value_num",
+    "value_text",
+    "status",
+    "entered_by",
+    "entered_at",
+    "row_version",
+)
+_DELETE_CONFIRMATIONS = delete(S.confirmations).where(
+    S.confirmations.c.id.in_(bindparam("ids", expanding=True))
+)
+_INSERT_CONFIRMATIONS = insert(S.confirmations)
+# optimistic-concurrency updates by (table, columns set): see Store._bump
+_BUMP_STMTS: dict[tuple[str, tuple[str, ...]], Any] = {}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -306,6 +376,12 @@ def _entry_text(item: Item, value: object) -> object:
     return value
 
 
+def _row_zero(frame: pd.DataFrame) -> dict[str, Any]:
+    """The row labelled 0 of an evaluation frame as {column: value}, taken out once (a
+    per-cell ``.at`` costs about as much as this whole row)."""
+    return dict(zip(frame.columns, frame.iloc[frame.index.get_loc(0)].tolist(), strict=True))
+
+
 def _as_float(value: Any) -> float | None:
     if value is None:
         return None
@@ -339,6 +415,12 @@ class Store:
         for inst in self.instruments:
             for item in inst.items:
                 self._items.setdefault(item.name, item)
+        # per instrument: its item names, and its item and score names (flags of a visit)
+        self._instrument_names = tuple(
+            (frozenset(inst.item_names), frozenset(inst.item_names) | frozenset(inst.score_names))
+            for inst in self.instruments
+        )
+        self._known_names = frozenset().union(*(n for _, n in self._instrument_names))
         self._sessions: dict[str, tuple[int, str]] = {}
         self._protocol_cache: tuple[str, Protocol] | None = None
         self._tx = threading.local()  # the bulk transaction of ``transaction()``, per thread
@@ -779,10 +861,15 @@ class Store:
     # --- study and sites -------------------------------------------------------------------
 
     def _protocol(self, conn: Connection) -> Protocol:
-        pj = conn.execute(select(S.study.c.protocol_json)).scalar_one()
-        if self._protocol_cache is None or self._protocol_cache[0] != pj:
-            self._protocol_cache = (pj, Protocol.from_json(pj))
-        return self._protocol_cache[1]
+        return self._parsed_protocol(conn.execute(select(S.study.c.protocol_json)).scalar_one())
+
+    def _parsed_protocol(self, pj: str) -> Protocol:
+        """The study protocol parsed once per stored text (the cache is keyed by the text
+        itself, so any change, audited or not, is seen on the next read)."""
+        cached = self._protocol_cache
+        if cached is None or cached[0] != pj:
+            cached = self._protocol_cache = (pj, Protocol.from_json(pj))
+        return cached[1]
 
     def study(self, session: Session) -> StudyInfo:
         self._check(session, "read")
@@ -1126,11 +1213,23 @@ class Store:
     ) -> int:
         """Optimistic concurrency: update only if the row version is still ``expected``."""
         vals = {k: v for k, v in (values or {}).items() if k in table.c and k != "site"}
-        res = conn.execute(
-            update(table)
-            .where(and_(table.c.id == row_id, table.c.row_version == expected))
-            .values(**vals, row_version=table.c.row_version + 1)
-        )
+        key = (table.name, tuple(vals))
+        stmt = _BUMP_STMTS.get(key)
+        if stmt is None:  # built once per table and set of columns (bind parameters)
+            stmt = _BUMP_STMTS[key] = (
+                update(table)
+                .where(
+                    and_(
+                        table.c.id == bindparam("_id"),
+                        table.c.row_version == bindparam("_expected"),
+                    )
+                )
+                .values({k: bindparam(f"_v_{k}") for k in vals})
+                .values(row_version=table.c.row_version + 1)
+            )
+        params = {f"_v_{k}": v for k, v in vals.items()}
+        params["_id"], params["_expected"] = row_id, expected
+        res = conn.execute(stmt, params)
         if res.rowcount != 1:
             current = conn.execute(
                 select(table.c.row_version).where(table.c.id == row_id)
@@ -1234,24 +1333,12 @@ class Store:
             d[visit] = status
         return out
 
-    def _load_visit(self, conn: Connection, code: str, visit: str):
-        r = conn.execute(
-            select(
-                S.visits,
-                S.participants.c.code,
-                S.participants.c.day1_date,
-                S.participants.c.id.label("pid"),
-            )
-            .join(S.participants, S.participants.c.id == S.visits.c.participant_id)
-            .where(and_(S.participants.c.code == code, S.visits.c.visit_code == visit))
-        ).first()
+    def _load_visit(self, conn: Connection, code: str, visit: str, query=_VISIT_Q):
+        """The visit row with the participant's code, day 1 and id (``pid``); ``query`` may
+        select more (``_SAVE_VISIT_Q``)."""
+        r = conn.execute(query, {"code": code, "visit": visit}).first()
         if r is None:
-            if (
-                conn.execute(
-                    select(S.participants.c.id).where(S.participants.c.code == code)
-                ).first()
-                is None
-            ):
+            if conn.execute(_PARTICIPANT_ID_Q, {"code": code}).first() is None:
                 raise NotFound(f"no participant {code}")
             raise NotFound(f"participant {code} has no visit {visit}")
         return r
@@ -1550,57 +1637,38 @@ class Store:
         return out
 
     def _previous_raw(self, conn: Connection, v, proto: Protocol) -> dict[str, object] | None:
-        """The participant's latest earlier visit with answers, as raw entries (change rules)."""
+        """The participant's latest earlier visit with answers, as raw entries (change rules).
+        One query for all earlier visits' entered values; none for a first visit."""
         order = proto.order()
         mine = order.get(v.visit_code, 0)
-        rows = conn.execute(
-            select(S.visits.c.id, S.visits.c.visit_code).where(
-                S.visits.c.participant_id == v.participant_id
-            )
-        ).all()
-        earlier = sorted(
-            (order.get(r.visit_code, 999), r.id)
-            for r in rows
-            if order.get(r.visit_code, 999) < mine
-        )
-        for _, vid in reversed(earlier):
-            ans = conn.execute(
-                select(S.answers.c.item, S.answers.c.value_num, S.answers.c.value_text).where(
-                    S.answers.c.visit_id == vid
-                )
-            ).all()
-            vals = {}
-            for a in ans:
-                item = self._items.get(a.item)
-                if item is None:
-                    continue
-                value = a.value_num if a.value_num is not None else a.value_text
-                if value is not None:
-                    vals[a.item] = _entry_text(item, value)
-            if vals:
-                return vals
+        earlier = [c for c, k in order.items() if k < mine]
+        if not earlier:
+            return None
+        by_visit: dict[str, dict[str, object]] = {}
+        for visit_code, name, num, txt in conn.execute(
+            _EARLIER_VALUES_Q, {"participant_id": v.participant_id, "codes": earlier}
+        ):
+            item = self._items.get(name)
+            if item is None:
+                continue
+            value = num if num is not None else txt
+            if value is not None:
+                by_visit.setdefault(visit_code, {})[name] = _entry_text(item, value)
+        for visit_code in sorted(by_visit, key=order.__getitem__, reverse=True):
+            return by_visit[visit_code]
         return None
 
-    def _attributes(
-        self, conn: Connection, v, merged: Mapping[str, object], proto: Protocol
-    ) -> dict:
+    def _attributes(self, v, merged: Mapping[str, object], proto: Protocol) -> dict:
         """Participant attributes the rules need (sex, age at the visit, height, weight), as
-        entries for the visit's evaluation, unless measured at the visit itself."""
-        p = conn.execute(
-            select(
-                S.participants.c.sex,
-                S.participants.c.birth_date,
-                S.participants.c.height_cm,
-                S.participants.c.weight_kg,
-            ).where(S.participants.c.id == v.pid)
-        ).one()
+        entries for the visit's evaluation, unless measured at the visit itself. ``v`` is a row
+        of ``_SAVE_VISIT_Q`` (the visit with its participant's attributes)."""
         when = v.actual_date  # else the planned date, so the age does not drift with today
         if when is None and v.day1_date is not None and v.visit_code in proto.visit_codes:
             when = proto.visit(v.visit_code).target(v.day1_date)
         when = when or dt.date.today()  # no day 1 yet: the age today
-        bd = p.birth_date
+        bd = v.birth_date
         age = when.year - bd.year - ((when.month, when.day) < (bd.month, bd.day))
-        cand = {"sex": p.sex, "age": age, "height_cm": p.height_cm, "weight_kg": p.weight_kg}
+        cand = {"sex": v.sex, "age": age, "height_cm": v.height_cm, "weight_kg": v.weight_kg}
         return {
             k: val
             for k, val in cand.items()
@@ -1614,12 +1682,10 @@ class Store:
         checked (and confirmed) when the participant was saved."""
         entered = set(merged)
         allowed: set[str] = set()
-        known: set[str] = set()
-        for inst in self.instruments:
-            names = set(inst.item_names) | set(inst.score_names)
-            known |= names
-            if entered & set(inst.item_names):
+        for items, names in self._instrument_names:
+            if not entered.isdisjoint(items):
                 allowed |= names
+        known = self._known_names
         return [
             f
             for f in flags
@@ -1698,18 +1764,15 @@ class Store:
                 entries[name] = None if val is None else _entry_text(item, val)
 
         with self._write() as conn:
-            v = self._load_visit(conn, code, visit)
+            v = self._load_visit(conn, code, visit, _SAVE_VISIT_Q)
             self._refuse_locked(v, code, visit)
             if v.status in ("missed", "not_done"):
                 raise ValidationFailed(
                     f"visit {code} {visit} is marked {v.status.replace('_', ' ')}; set it in "
                     "progress before entering answers"
                 )
-            proto = self._protocol(conn)
-            existing = {
-                a.item: a
-                for a in conn.execute(select(S.answers).where(S.answers.c.visit_id == v.id))
-            }
+            proto = self._parsed_protocol(v.protocol_json)
+            existing = {a.item: a for a in conn.execute(_ANSWERS_OF_VISIT_Q, {"visit_id": v.id})}
             merged: dict[str, object] = {}
             for name, a in existing.items():
                 item = self._items.get(name)
@@ -1721,7 +1784,7 @@ class Store:
                     value = a.value_num if a.value_num is not None else a.value_text
                     merged[name] = _entry_text(item, value)
             merged.update(entries)
-            attrs = self._attributes(conn, v, merged, proto)
+            attrs = self._attributes(v, merged, proto)
             ev = evaluate_visit(
                 {**merged, **attrs},
                 proto.scoring_settings,
@@ -1734,9 +1797,7 @@ class Store:
                 raise ValidationFailed(f"visit {code} {visit} was not saved", errors)
             old_conf = {
                 (c.variable, c.rule): c
-                for c in conn.execute(
-                    select(S.confirmations).where(S.confirmations.c.visit_id == v.id)
-                )
+                for c in conn.execute(_CONFIRMATIONS_OF_VISIT_Q, {"visit_id": v.id})
             }
             warnings = [f for f in flags if f.level is Level.WARNING]
             unconfirmed = [
@@ -1760,12 +1821,13 @@ class Store:
             vkey = f"{code}/{visit}"
             changed_items: list[str] = []
             upd: list[tuple[str, dict]] = []
+            ev_values, ev_status = _row_zero(ev.values), _row_zero(ev.status)
             for name in entries:
                 item = self._items[name]
-                st = ev.status.at[0, name] if name in ev.status.columns else None
+                st = ev_status.get(name)
                 st = None if st is None or (isinstance(st, float) and math.isnan(st)) else str(st)
                 if st is None:
-                    tv = ev.values.at[0, name]
+                    tv = ev_values[name]
                     if not item.is_numeric:
                         tv = (
                             None
@@ -1802,8 +1864,9 @@ class Store:
                         f"{', '.join(sorted(missing))}"
                     )
             batch = A.AuditBatch(session.username, now)
-            inserts: list[dict] = []
+            inserts: list[tuple] = []  # in _NEW_ANSWER_COLUMNS order
             updates: list[dict] = []
+            deleted: list[int] = []
             for name, new in upd:
                 old = existing.get(name)
                 r = _text(reasons.get(name) or reason, "reason")
@@ -1812,21 +1875,10 @@ class Store:
                 num = new["value"] if item.is_numeric else None
                 txt = new["value"] if not item.is_numeric else None
                 if old is None:
-                    inserts.append(
-                        {
-                            "visit_id": v.id,
-                            "item": name,
-                            "value_num": num,
-                            "value_text": txt,
-                            "status": new["status"],
-                            "entered_by": session.username,
-                            "entered_at": now,
-                            "row_version": 1,
-                        }
-                    )
+                    inserts.append((v.id, name, num, txt, new["status"], session.username, now, 1))
                     batch.changes("create", "answer", akey, {}, new, r)
                 elif new["value"] is None and new["status"] is None:
-                    conn.execute(delete(S.answers).where(S.answers.c.id == old.id))
+                    deleted.append(old.id)
                     batch.changes(
                         "delete",
                         "answer",
@@ -1861,20 +1913,19 @@ class Store:
                         new,
                         r,
                     )
-            if inserts:  # one executemany each, not a statement per item
-                conn.execute(insert(S.answers), inserts)
+            if deleted:  # one statement each, not one per item
+                conn.execute(_DELETE_ANSWERS, {"ids": deleted})
+            insert_many(conn, S.answers, _NEW_ANSWER_COLUMNS, inserts)
             if updates:
-                conn.execute(
-                    update(S.answers).where(S.answers.c.id == bindparam("_id")),
-                    updates,
-                )
+                conn.execute(_UPDATE_ANSWER, updates)
             # confirmations: drop those no longer raised, replace those given again
             raised = {(f.variable, f.rule): f for f in warnings}
+            dropped: list[int] = []
             for key, c in old_conf.items():
                 f = raised.get(key)
                 if f is not None and not confirmations.get(f.variable):
                     continue  # still raised for the same value, confirmation stands
-                conn.execute(delete(S.confirmations).where(S.confirmations.c.id == c.id))
+                dropped.append(c.id)
                 if f is None:
                     batch.changes(
                         "delete",
@@ -1883,20 +1934,23 @@ class Store:
                         {"value": c.value, "reason": c.reason, "confirmed_by": c.confirmed_by},
                         {"value": None, "reason": None, "confirmed_by": None},
                     )
+            if dropped:
+                conn.execute(_DELETE_CONFIRMATIONS, {"ids": dropped})
+            confirmed: list[dict] = []
             for key, f in raised.items():
                 why = confirmations.get(f.variable)
                 if not why:
                     continue
-                conn.execute(
-                    insert(S.confirmations).values(
-                        visit_id=v.id,
-                        variable=f.variable,
-                        rule=f.rule,
-                        value=f.value,
-                        reason=why,
-                        confirmed_by=session.username,
-                        confirmed_at=now,
-                    )
+                confirmed.append(
+                    {
+                        "visit_id": v.id,
+                        "variable": f.variable,
+                        "rule": f.rule,
+                        "value": f.value,
+                        "reason": why,
+                        "confirmed_by": session.username,
+                        "confirmed_at": now,
+                    }
                 )
                 c = old_conf.get(key)
                 batch.changes(
@@ -1909,6 +1963,8 @@ class Store:
                     {"value": f.value, "reason": why, "confirmed_by": session.username},
                     f.message_en[:500],
                 )
+            if confirmed:
+                conn.execute(_INSERT_CONFIRMATIONS, confirmed)
             vnew: dict[str, object] = {}
             if v.status == "planned":
                 vnew["status"] = "in_progress"
