@@ -2,11 +2,12 @@
 
 Scorers and rules are written against DataFrames (DESIGN.md "Scores are derived, never stored":
 one code path for one visit and for a whole frame) and read their columns with ``values_of``.
-Inside ``scoring.engine.evaluate`` the frames it builds (typed values, status, values + scores) are
-*shared* for the duration of the call (``shared``): a column read by ten rules is then taken out
-of its frame once and handed out as the same read-only array. For a 100,000-row frame that saves
-little; for the one-row frame of a visit being entered it removes most of pandas' per-call cost.
-Outside ``evaluate`` (a direct scorer call, a report) every read goes to the frame.
+Inside ``scoring.engine.evaluate`` (``shared``) the frames it builds — typed values, status, each
+scorer's output, values + scores — are *shared* (``remember``): the arrays they were built from
+are known, and a column read by ten rules is taken out of its frame once and handed out as the
+same read-only array. For a 100,000-row frame that saves little; for the one-row frame of a visit
+being entered it removes most of pandas' per-call cost. Outside ``evaluate`` (a direct scorer
+call, a report) every read goes to the frame.
 
 Frames handed to scorers and rules are read-only to them (they return new frames and arrays).
 """
@@ -20,61 +21,66 @@ from contextvars import ContextVar
 import numpy as np
 import pandas as pd
 
-# id(frame) → (the frame itself, so the id stays its own while shared; column → array)
-_Shared = dict[int, tuple[pd.DataFrame, dict[object, np.ndarray | None]]]
-_SHARED: ContextVar[_Shared | None] = ContextVar("scoring_shared_columns", default=None)
+# id(frame) → (the frame itself, so the id stays its own while shared; column → array;
+# (column, code) → derived status test)
+_Entry = tuple[pd.DataFrame, dict[str, np.ndarray | None], dict[tuple, np.ndarray]]
+_SHARED: ContextVar[dict[int, _Entry] | None] = ContextVar("scoring_shared", default=None)
 
 
 def _read_only(arr: np.ndarray) -> np.ndarray:
+    if not arr.flags.writeable:
+        return arr
     view = arr.view()
     view.flags.writeable = False
     return view
 
 
 @contextmanager
-def shared() -> Iterator[_Shared]:
-    """Until the block ends, frames added to the yielded table with ``share`` are shared."""
-    table: _Shared = {}
-    token = _SHARED.set(table)
+def shared() -> Iterator[None]:
+    """Until the block ends, frames given to ``remember`` are shared (``evaluate`` uses it)."""
+    token = _SHARED.set({})
     try:
-        yield table
+        yield
     finally:
         _SHARED.reset(token)
 
 
-def share(
-    table: _Shared, frame: pd.DataFrame, known: Mapping[str, np.ndarray] | None = None
-) -> None:
-    """Add ``frame`` to a shared ``table``; ``known`` are arrays equal to some of its columns."""
-    memo: dict[object, np.ndarray | None] = {}
-    for k, v in (known or {}).items():
-        memo[k] = _read_only(v) if v.flags.writeable else v
-    table[id(frame)] = (frame, memo)
+def remember(frame: pd.DataFrame, arrays: Mapping[str, np.ndarray] | None = None) -> pd.DataFrame:
+    """Inside ``shared``: share ``frame``, whose columns named in ``arrays`` hold exactly those
+    arrays (so they are never read back from it). Outside: nothing. Returns ``frame``.
+
+    The frame must not be modified afterwards (adding a column is fine)."""
+    table = _SHARED.get()
+    if table is not None:
+        memo = {k: _read_only(v) for k, v in arrays.items()} if arrays else {}
+        table[id(frame)] = (frame, memo, {})
+    return frame
 
 
-def read_only(arrays: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """``arrays`` as read-only views, to ``share`` with several frames without copying."""
-    return {k: _read_only(v) if v.flags.writeable else v for k, v in arrays.items()}
+def known(frame: pd.DataFrame) -> Mapping[str, np.ndarray | None]:
+    """The column arrays of a shared ``frame`` taken out so far (empty when it is not shared)."""
+    entry = _entry(frame)
+    return entry[1] if entry is not None else {}
 
 
-def _memo(frame: pd.DataFrame) -> dict[object, np.ndarray | None] | None:
+def _entry(frame: pd.DataFrame) -> _Entry | None:
     table = _SHARED.get()
     if table is None:
         return None
     hit = table.get(id(frame))
-    return hit[1] if hit is not None and hit[0] is frame else None
+    return hit if hit is not None and hit[0] is frame else None
 
 
 def column_array(frame: pd.DataFrame, name: str) -> np.ndarray | None:
     """``frame[name].to_numpy()`` (read-only), or None when the frame has no such column."""
-    memo = _memo(frame)
+    entry = _entry(frame)
+    memo = entry[1] if entry is not None else None
     if memo is not None and name in memo:
         return memo[name]
     if name in frame.columns:
         col = frame[name]
         arr = col.to_numpy() if isinstance(col, pd.Series) else col.iloc[:, 0].to_numpy()
-        if arr.flags.writeable:
-            arr = _read_only(arr)
+        arr = _read_only(arr)
     else:
         arr = None
     if memo is not None:
@@ -98,23 +104,26 @@ def values_of(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 def float_frame(arrays: Sequence[np.ndarray], columns: pd.Index, index: pd.Index) -> pd.DataFrame:
     """The frame ``pd.DataFrame(dict(zip(columns, arrays)), index=index)`` for float64 arrays,
-    built as one block: a scorer's output, with ``columns`` made once from its declaration."""
+    built as one block: a scorer's output, with ``columns`` made once from its declaration.
+    Inside ``evaluate`` it is shared (``remember``): do not modify it afterwards."""
     if len(arrays) != len(columns) or any(a.dtype != np.float64 for a in arrays):
         raise TypeError("float_frame takes one float64 array per column")
     block = np.vstack(arrays) if len(arrays) else np.empty((0, len(index)))
-    return pd.DataFrame(block.T, index=index, columns=columns, copy=False)
+    frame = pd.DataFrame(block.T, index=index, columns=columns, copy=False)
+    return remember(frame, dict(zip(columns.tolist(), block, strict=True)))
 
 
 def status_is(status: pd.DataFrame, name: str, code: str | None = None) -> np.ndarray:
     """Per row: the item ``name`` carries the missing-data ``code`` (None: any code) in the status
     frame (categorical columns for a large frame, object or string columns for a small one)."""
-    memo = _memo(status)
+    entry = _entry(status)
+    memo = entry[2] if entry is not None else None
     cells = None
-    if memo is not None:
+    if entry is not None:
         found = memo.get((name, code))
         if found is not None:
             return found
-        cells = memo.get(name)  # a shared column's cells, if known
+        cells = entry[1].get(name)  # a shared column's cells, if known
     out = None
     if cells is None:
         if name not in status.columns:
@@ -144,11 +153,11 @@ def column_index(names: Sequence[str]) -> pd.Index:
     columns of the instruments being evaluated, which repeat from call to call): building an
     Index infers its type every time, and frames sharing one Index are combined faster."""
     key = tuple(names)
-    if not all(n.__class__ is str for n in key):  # 1 == 1.0 == True: only names are cached
-        return pd.Index(list(key))
-    found = _INDEXES.get(key)
+    found = _INDEXES.get(key)  # keys hold str only, and a str equals only a str
     if found is None:
-        if len(_INDEXES) >= 512:
-            _INDEXES.clear()
-        found = _INDEXES[key] = pd.Index(list(key))
+        found = pd.Index(list(key))
+        if all(n.__class__ is str for n in key):  # 1 == 1.0 == True: only names are cached
+            if len(_INDEXES) >= 512:
+                _INDEXES.clear()
+            _INDEXES[key] = found
     return found

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scoring.columns import column_array, column_index, read_only, share, shared
+from scoring.columns import column_array, column_index, known, remember, shared
 from scoring.model import (
     ChangeRule,
     Instrument,
@@ -220,16 +220,18 @@ def _frame_from_columns(cols: dict[str, pd.Series | np.ndarray], index: pd.Index
         if stop < len(names) and is_float[stop] == is_float[start]:
             continue
         run = names[start:stop]
+        columns = column_index(run)
         if is_float[start]:
             block = np.empty((len(run), len(index)), dtype=np.float64)  # a row per column
             for j, c in enumerate(run):
                 block[j] = _array(cols[c])
-            block = block.T
+            part = pd.DataFrame(block.T, index=index, columns=columns, copy=False)
+            parts.append(remember(part, dict(zip(run, block, strict=True))))
         else:
             block = np.full((len(index), len(run)), None, dtype=object)
             for j, c in enumerate(run):
                 block[:, j] = _array(cols[c], object)
-        parts.append(pd.DataFrame(block, index=index, columns=column_index(run), copy=False))
+            parts.append(pd.DataFrame(block, index=index, columns=columns, copy=False))
         start = stop
     return _side_by_side(parts, names)
 
@@ -241,7 +243,12 @@ def _side_by_side(parts: list[pd.DataFrame], names: Sequence[str]) -> pd.DataFra
         return parts[0]
     frame = pd.concat(parts, axis=1, ignore_index=True)
     frame.columns = column_index(names)
-    return frame
+    arrays: dict[str, np.ndarray] = {}
+    for part in parts:  # what is known of the parts is known of the whole (first name wins)
+        for name, arr in known(part).items():
+            if arr is not None:
+                arrays.setdefault(name, arr)
+    return remember(frame, arrays)
 
 
 def _array(col: pd.Series | np.ndarray, dtype: object = None) -> np.ndarray:
@@ -305,11 +312,8 @@ def _typed_floats_checked(
 STATUS_CATEGORIES = pd.CategoricalDtype([c.value for c in MissingCode])
 
 
-def _status_frame(
-    cols: dict[str, pd.Series], index: pd.Index, none: set[str]
-) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Missing-data codes per item as categorical columns (NaN = no code), and the arrays of
-    the columns known to hold no code (``status[item].to_numpy()``, for ``share``).
+def _status_frame(cols: dict[str, pd.Series], index: pd.Index, none: set[str]) -> pd.DataFrame:
+    """Missing-data codes per item as categorical columns (NaN = no code).
 
     Categorical codes are one byte per cell, so a 100,000-row frame of mostly-empty statuses costs
     next to nothing; ``status[item] == "UN"`` and ``.notna()`` work as on strings."""
@@ -333,14 +337,17 @@ def _status_frame(
             if stop < len(names) and coded[stop] == coded[start]:
                 continue
             run = block[:, start:stop]
-            dtype = None if coded[start] else object
             columns = column_index(names[start:stop])
-            parts.append(pd.DataFrame(run, index=index, columns=columns, dtype=dtype, copy=False))
+            if coded[start]:
+                parts.append(pd.DataFrame(run, index=index, columns=columns, copy=False))
+            else:
+                part = pd.DataFrame(run, index=index, columns=columns, dtype=object, copy=False)
+                cells = {names[j]: block[:, j] for j in range(start, stop)}
+                parts.append(remember(part, cells))
             start = stop
-        known = {name: block[:, j] for j, name in enumerate(names) if not coded[j]}
         if not parts:
-            return pd.DataFrame(block, index=index, columns=column_index(names), copy=False), known
-        return _side_by_side(parts, names), known
+            return pd.DataFrame(block, index=index, columns=column_index(names), copy=False)
+        return _side_by_side(parts, names)
     empty = pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), dtype=STATUS_CATEGORIES)
     data = {}
     for name, col in cols.items():
@@ -348,8 +355,7 @@ def _status_frame(
             data[name] = empty
         else:
             data[name] = _status_categorical(col)
-    frame = pd.DataFrame(data, index=index, copy=False) if data else pd.DataFrame(index=index)
-    return frame, {}
+    return pd.DataFrame(data, index=index, copy=False) if data else pd.DataFrame(index=index)
 
 
 _STATUS_POS = {c: i for i, c in enumerate(STATUS_CATEGORIES.categories)}
@@ -712,7 +718,8 @@ def evaluate(
 
     settings = settings or ScoringSettings()
     pool = tuple(instruments) if instruments is not None else INSTRUMENTS
-    chosen = present_instruments(raw.columns, pool)
+    raw_names = raw.columns.tolist()  # iterating a string Index costs a call per name
+    chosen = present_instruments(raw_names, pool)
     index = raw.index
     value_cols: dict[str, pd.Series] = {}
     status_cols: dict[str, pd.Series] = {}
@@ -723,7 +730,7 @@ def evaluate(
         cells = raw.to_numpy(dtype=object)
         dtypes = raw.dtypes.tolist()
     first: dict[object, int] = {}
-    for j, c in enumerate(raw.columns):
+    for j, c in enumerate(raw_names):
         first.setdefault(c, j)  # duplicated header: first one wins
 
     for inst in chosen:
@@ -762,50 +769,42 @@ def evaluate(
                     no_status.add(item.name)
                 status_cols[item.name] = st
 
-    values = _frame_from_columns(value_cols, index)
-    status_frame, status_known = _status_frame(status_cols, index, no_status)
-    with shared() as table:  # scorers and rules read each column of these frames once
-        known = read_only({k: a for k, a in ((k, _array(c)) for k, c in value_cols.items())
-                           if a.dtype == np.float64})  # fmt: skip
-        share(table, values, known)
-        share(table, status_frame, status_known)
-        scores, work = _score(
-            chosen, values, status_frame, settings, table, known, list(value_cols)
-        )
+    with shared():  # scorers and rules read each column of the frames built here once
+        values = _frame_from_columns(value_cols, index)
+        status_frame = _status_frame(status_cols, index, no_status)
+        scores, work = _score(chosen, values, status_frame, settings, list(value_cols))
         flags = _flag(chosen, raw, work, settings, flag_rows, index)
     return Evaluation(values, status_frame, scores, flags, chosen)
 
 
 def _score(
     chosen: tuple[Instrument, ...], values: pd.DataFrame, status_frame: pd.DataFrame,
-    settings: ScoringSettings, table: dict, known: dict[str, np.ndarray], known_names: list[str],
+    settings: ScoringSettings, value_names: list[str],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:  # fmt: skip
     """(scores, values + scores): every instrument's scorer, in ``requires`` order;
-    ``known_names`` are the columns of ``values``, ``known`` the arrays of its float columns."""
+    ``value_names`` are the columns of ``values``."""
     index = values.index
     work = values
-    work_names = list(known_names)
+    work_names = list(value_names)
     score_parts: list[pd.DataFrame] = []
     score_names: list[str] = []
     joined = 0  # score_parts already in ``work``
     for inst in chosen:
         if inst.requires and joined < len(score_parts):  # it reads earlier instruments' scores
-            work_names += score_names[len(work_names) - len(known_names) :]
+            work_names += score_names[len(work_names) - len(value_names) :]
             work = _side_by_side([work, *score_parts[joined:]], work_names)
-            share(table, work, known)
             joined = len(score_parts)
         part = inst.scorer(work, status_frame, settings)
         names = inst.score_names
         expected = column_index(names)
-        if part.columns is not expected and list(part.columns) != list(names):
+        if part.columns is not expected and part.columns.tolist() != list(names):
             part = part.reindex(columns=expected)
         score_parts.append(part)
         score_names += names
     if not score_parts:
         return pd.DataFrame(index=index), work
     scores = _side_by_side(score_parts, score_names)
-    work = _side_by_side([values, scores], [*known_names, *score_names])
-    share(table, work, known)
+    work = _side_by_side([values, scores], [*value_names, *score_names])
     return scores, work
 
 

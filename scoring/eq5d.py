@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.columns import column_array
+from scoring.columns import column_array, float_frame
 from scoring.model import Choice, Instrument, Item, ItemType, Range, Score, ScoringSettings
 
 EQ_LICENCE = (
@@ -52,7 +52,10 @@ def score_eqvas(
     values: pd.DataFrame, status: pd.DataFrame, settings: ScoringSettings
 ) -> pd.DataFrame:
     """The EQ-VAS is reported as entered: no derived score, never combined with the index."""
-    return pd.DataFrame(index=values.index)
+    return float_frame((), _NO_COLUMNS, values.index)
+
+
+_NO_COLUMNS = pd.RangeIndex(0)  # the columns of pd.DataFrame(index=...), made once
 
 
 EQVAS = Instrument(

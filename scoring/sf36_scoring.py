@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.columns import column_array
+from scoring.columns import column_array, remember
 from scoring.model import ScoringSettings
 from scoring.sf36_items import ITEMS
 
@@ -323,7 +323,8 @@ def score_frame(
     np.add.reduce(ware[_MCS_SUM], axis=0, out=out[11])
     ht = codes[HT_ITEM - 1]
     out[20] = np.where(ht > 0, _HT[0] + _HT[1] * ht.astype(np.float64), np.nan)
-    return pd.DataFrame(out.T, index=values.index, columns=_SCORE_COLUMNS, copy=False)
+    frame = pd.DataFrame(out.T, index=values.index, columns=_SCORE_COLUMNS, copy=False)
+    return remember(frame, dict(zip(SCORE_NAMES, out, strict=True)))  # shared inside evaluate
 
 
 def _ware_bp(c21: np.ndarray, c22: np.ndarray) -> np.ndarray:
