@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from scoring.columns import column_array, column_index, known, remember, shared
+from scoring.columns import column_array, column_index, remember, remember_combined, shared
 from scoring.model import (
     ChangeRule,
     Instrument,
@@ -183,18 +183,21 @@ def _parse_coded(
                 if len(cache) >= _CACHE_MAX_PER_ITEM:
                     cache.clear()
                 cache[(uniques[j].__class__, uniques[j])] = res
-    text_like = item.type in (ItemType.TEXT, ItemType.CENSORED)
-    absent: object = None if text_like else np.nan
-    u_values = np.array([r[0] for r in results] + [absent], dtype=object)
-    u_status = np.array([r[1] for r in results] + [None], dtype=object)
-    vals = u_values[codes]  # code -1 (blank) picks the trailing 'absent'
-    values = vals if text_like else vals.astype("float64")
-    status = u_status[codes]
+    # code -1 (blank) picks the trailing 'absent'
+    if item.type in _TEXT_LIKE:
+        values = np.array([r[0] for r in results] + [None], dtype=object)[codes]
+    else:  # the parsed numbers (NaN where not valid) straight into a float array
+        values = np.array([r[0] for r in results] + [np.nan], dtype=np.float64)[codes]
+    found_status = [r[1] for r in results]
+    any_status = any(c is not None for c in found_status)
+    if any_status:
+        status = np.array([*found_status, None], dtype=object)[codes]
+    else:
+        status = np.full(len(codes), None, dtype=object)
     errors: dict[object, tuple[str, str, str]] = {}
     warnings: dict[object, tuple[str, str, str]] = {}
-    err_u = [j for j, r in enumerate(results) if r[2] is not None]
-    warn_u = [j for j, r in enumerate(results) if r[3] is not None]
-    for found, slot, target in ((err_u, 2, errors), (warn_u, 3, warnings)):
+    for slot, target in ((2, errors), (3, warnings)):
+        found = [j for j, r in enumerate(results) if r[slot] is not None]
         if not found:
             continue
         hit = np.zeros(k + 1, dtype=bool)  # trailing slot: code -1 (blank)
@@ -202,8 +205,10 @@ def _parse_coded(
         rows = np.flatnonzero(hit[codes])
         for row, j in zip(index[rows], codes[rows].tolist(), strict=True):
             target[row] = results[j][slot]
-    any_status = any(r[1] is not None for r in results)
     return ParsedColumn(values, status, errors, warnings, any_status)
+
+
+_TEXT_LIKE = (ItemType.TEXT, ItemType.CENSORED)
 
 
 def _frame_from_columns(cols: dict[str, pd.Series | np.ndarray], index: pd.Index) -> pd.DataFrame:
@@ -243,12 +248,7 @@ def _side_by_side(parts: list[pd.DataFrame], names: Sequence[str]) -> pd.DataFra
         return parts[0]
     frame = pd.concat(parts, axis=1, ignore_index=True)
     frame.columns = column_index(names)
-    arrays: dict[str, np.ndarray] = {}
-    for part in parts:  # what is known of the parts is known of the whole (first name wins)
-        for name, arr in known(part).items():
-            if arr is not None:
-                arrays.setdefault(name, arr)
-    return remember(frame, arrays)
+    return remember_combined(frame, parts)
 
 
 def _array(col: pd.Series | np.ndarray, dtype: object = None) -> np.ndarray:
@@ -789,11 +789,16 @@ def _score(
     score_parts: list[pd.DataFrame] = []
     score_names: list[str] = []
     joined = 0  # score_parts already in ``work``
+    part_of: dict[str, int] = {}  # instrument key → its position in score_parts
     for inst in chosen:
-        if inst.requires and joined < len(score_parts):  # it reads earlier instruments' scores
+        # it reads the scores of the instruments it requires (and of what those require, which
+        # come earlier still): join the parts up to the last of them, unless already joined
+        needed = max((part_of[k] for k in inst.requires if k in part_of), default=-1)
+        if needed >= joined:
             work_names += score_names[len(work_names) - len(value_names) :]
             work = _side_by_side([work, *score_parts[joined:]], work_names)
             joined = len(score_parts)
+        part_of[inst.key] = len(score_parts)
         part = inst.scorer(work, status_frame, settings)
         names = inst.score_names
         expected = column_index(names)
@@ -894,7 +899,7 @@ def _flag_chunk(
 def _flags_frame(chunks: list[FlagChunk], index: pd.Index) -> pd.DataFrame:
     """The flag table (FLAG_COLUMNS) of all chunks, in row order (stable within a row)."""
     if not chunks:
-        return pd.DataFrame(columns=list(FLAG_COLUMNS)).astype(object)
+        return _NO_FLAGS.copy()
     cols = [
         np.concatenate([c[j] for c in chunks]) if len(chunks) > 1 else chunks[0][j]
         for j in range(len(FLAG_COLUMNS))
@@ -906,7 +911,10 @@ def _flags_frame(chunks: list[FlagChunk], index: pd.Index) -> pd.DataFrame:
         pos = pd.Series(cols[0]).map(order.groupby(level=0).first()).to_numpy()
     sort = np.argsort(pos, kind="stable")
     data = {name: col[sort] for name, col in zip(FLAG_COLUMNS, cols, strict=True)}
-    return pd.DataFrame(data, columns=list(FLAG_COLUMNS), copy=False)
+    return pd.DataFrame(data, columns=column_index(FLAG_COLUMNS), copy=False)
+
+
+_NO_FLAGS = pd.DataFrame(columns=list(FLAG_COLUMNS)).astype(object)  # copied, never handed out
 
 
 _SENTINEL_RE = re.compile("\x00(\\w+)\x00")

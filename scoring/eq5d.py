@@ -158,7 +158,7 @@ def _levels(values: pd.DataFrame) -> np.ndarray:
             v = np.full(len(values), np.nan)
         elif v.dtype != np.float64:
             v = pd.to_numeric(values[name], errors="coerce").to_numpy("float64", na_value=np.nan)
-        ok = np.isin(v, (1.0, 2.0, 3.0, 4.0, 5.0))
+        ok = (v >= 1.0) & (v <= 5.0) & (v == np.floor(v))  # one of the levels 1–5 (NaN: no)
         cols.append(np.where(ok, v, 0).astype(np.int64))
     return np.column_stack(cols) if cols else np.zeros((len(values), 0), dtype=np.int64)
 

@@ -179,8 +179,9 @@ def slowness(
             "lengths and is not transferable, physical.md §7)"
         )
     cands = []
+    sex_unknown = ~np.isin(sex, (MALE, FEMALE))
     for sx, (split, slow_short, slow_tall) in strata.items():
-        sex_possible = (sex == sx) | ~np.isin(sex, (MALE, FEMALE))
+        sex_possible = (sex == sx) | sex_unknown
         h_known = ~np.isnan(height_cm)
         with np.errstate(invalid="ignore"):
             tall = height_cm > split
@@ -219,8 +220,9 @@ def weakness(sex: np.ndarray, bmi: np.ndarray, grip_kg: np.ndarray, table: str) 
     b_known = ~np.isnan(b)
     g_known = ~np.isnan(grip_kg)
     cands = []
+    sex_unknown = ~np.isin(sex, (MALE, FEMALE))
     for sx, strata in WEAKNESS_TABLES[table].items():
-        sex_possible = (sex == sx) | ~np.isin(sex, (MALE, FEMALE))
+        sex_possible = (sex == sx) | sex_unknown
         lower = -np.inf
         for upper, cut in strata:
             with np.errstate(invalid="ignore"):

@@ -268,10 +268,10 @@ def _has_text(values: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _bin(x: np.ndarray, upper: tuple[float, float, float]) -> np.ndarray:
-    """0 for x ≤ upper[0], 1 for ≤ upper[1], 2 for ≤ upper[2], 3 above; NaN stays NaN."""
-    return np.select(
-        [x <= upper[0], x <= upper[1], x <= upper[2], x > upper[2]], [0.0, 1.0, 2.0, 3.0], np.nan
-    )
+    """0 for x ≤ upper[0], 1 for ≤ upper[1], 2 for ≤ upper[2], 3 above; NaN stays NaN
+    (``upper`` ascending: the bin is the number of bounds x lies above)."""
+    above = (x > upper[0]).astype(np.float64) + (x > upper[1]) + (x > upper[2])
+    return np.where(np.isnan(x), np.nan, above)
 
 
 def sleep_minutes(hours: np.ndarray) -> np.ndarray:
