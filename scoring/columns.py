@@ -21,9 +21,9 @@ from contextvars import ContextVar
 import numpy as np
 import pandas as pd
 
-# id(frame) → (the frame itself, so the id stays its own while shared; column → array;
-# (column, code) → derived status test)
-_Entry = tuple[pd.DataFrame, dict[str, np.ndarray | None], dict[tuple, np.ndarray]]
+# id(frame) → (the frame itself, so the id stays its own while shared; column → its read-only
+# array; (column, code) → a derived status test)
+_Entry = tuple[pd.DataFrame, dict[str, np.ndarray], dict[tuple, np.ndarray]]
 _SHARED: ContextVar[dict[int, _Entry] | None] = ContextVar("scoring_shared", default=None)
 
 
@@ -57,10 +57,18 @@ def remember(frame: pd.DataFrame, arrays: Mapping[str, np.ndarray] | None = None
     return frame
 
 
-def known(frame: pd.DataFrame) -> Mapping[str, np.ndarray | None]:
-    """The column arrays of a shared ``frame`` taken out so far (empty when it is not shared)."""
-    entry = _entry(frame)
-    return entry[1] if entry is not None else {}
+def remember_combined(frame: pd.DataFrame, parts: Sequence[pd.DataFrame]) -> pd.DataFrame:
+    """``remember`` a ``frame`` made of shared ``parts`` side by side: what is known of the
+    parts' columns is known of it (the first part with a name wins, as ``frame[name]`` would)."""
+    table = _SHARED.get()
+    if table is not None:
+        arrays: dict[str, np.ndarray] = {}
+        for part in reversed(parts):
+            entry = _entry(part)
+            if entry is not None:
+                arrays.update(entry[1])
+        table[id(frame)] = (frame, arrays, {})
+    return frame
 
 
 def _entry(frame: pd.DataFrame) -> _Entry | None:
@@ -77,12 +85,10 @@ def column_array(frame: pd.DataFrame, name: str) -> np.ndarray | None:
     memo = entry[1] if entry is not None else None
     if memo is not None and name in memo:
         return memo[name]
-    if name in frame.columns:
-        col = frame[name]
-        arr = col.to_numpy() if isinstance(col, pd.Series) else col.iloc[:, 0].to_numpy()
-        arr = _read_only(arr)
-    else:
-        arr = None
+    if name not in frame.columns:
+        return None
+    col = frame[name]
+    arr = _read_only(col.to_numpy() if isinstance(col, pd.Series) else col.iloc[:, 0].to_numpy())
     if memo is not None:
         memo[name] = arr
     return arr
