@@ -94,6 +94,17 @@ def column_array(frame: pd.DataFrame, name: str) -> np.ndarray | None:
     return arr
 
 
+def known_columns(frame: pd.DataFrame, names: Sequence[str]) -> list[np.ndarray] | None:
+    """The arrays of the columns ``names`` of a shared ``frame`` if every one of them is known
+    (so taking them out costs nothing), else None: take them out of the frame in one go."""
+    entry = _entry(frame)
+    if entry is None:
+        return None
+    memo = entry[1]
+    found = [memo.get(n) for n in names]
+    return None if any(a is None for a in found) else found
+
+
 def values_of(frame: pd.DataFrame, name: str) -> np.ndarray:
     """A numeric column as a float64 array (all-NaN when absent; text that is not a number →
     NaN): what scorers and rule tests compute with."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.columns import column_array, remember
+from scoring.columns import known_columns, remember
 from scoring.model import ScoringSettings
 from scoring.sf36_items import ITEMS
 
@@ -240,15 +240,17 @@ def item_codes(values: pd.DataFrame) -> np.ndarray:
     """(36, n) int8 raw codes, items in standard order; 0 where the answer is absent or is not
     one of the item's codes (negative, above the item's top code, not a whole number: treated as
     missing, sf36.md §1)."""
-    rows = []
-    for name in ITEM_NAMES:
-        arr = column_array(values, name)
-        if arr is None:
-            arr = np.full(len(values.index), np.nan)
-        elif arr.dtype != np.float64:  # not from the engine
-            arr = pd.to_numeric(values[name], errors="coerce").to_numpy(np.float64, na_value=np.nan)
-        rows.append(arr)
-    raw = np.vstack(rows) if rows else np.empty((0, len(values.index)))
+    known = known_columns(values, ITEM_NAMES)  # inside evaluate: already taken out
+    if known is not None and all(a.dtype == np.float64 for a in known):
+        raw = np.vstack(known)
+    else:
+        names = list(ITEM_NAMES)
+        frame = (
+            values[names] if set(names).issubset(values.columns) else values.reindex(columns=names)
+        )
+        if not all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):  # not from the engine
+            frame = frame.apply(pd.to_numeric, errors="coerce")
+        raw = frame.to_numpy(dtype=np.float64, na_value=np.nan).T  # a view for a one-block frame
     codes = np.fmax(raw, 0.0)  # NaN and negative → 0 (absent)
     # The engine has already refused every code an item does not have; check cheaply and
     # repair only if something slipped through (a direct call).
