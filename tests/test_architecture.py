@@ -51,4 +51,9 @@ def test_smoke_opens_main_window_offscreen() -> None:
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
-    assert "first painted window" in proc.stdout
+    assert "first painted main window (sign-in page)" in proc.stdout
+    assert "participant list painted" in proc.stdout
+    marks = dict(kv.split("=") for kv in proc.stdout.split("timeline ", 1)[1].split())
+    assert list(marks) == ["window", "ready", "login", "list"]
+    times = [float(v) for v in marks.values()]
+    assert times == sorted(times), marks  # painted, store ready, signed in, list painted
