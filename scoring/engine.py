@@ -193,7 +193,7 @@ def _parse_coded(
     if any_status:
         status = np.array([*found_status, None], dtype=object)[codes]
     else:
-        status = np.full(len(codes), None, dtype=object)
+        status = np.empty(len(codes), dtype=object)  # numpy fills object arrays with None
     errors: dict[object, tuple[str, str, str]] = {}
     warnings: dict[object, tuple[str, str, str]] = {}
     for slot, target in ((2, errors), (3, warnings)):
