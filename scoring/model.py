@@ -338,7 +338,9 @@ class ChangeRule:
 # A batch scorer receives the typed values (one row per administration; numeric columns float,
 # NaN = absent), the status frame (same shape, MissingCode value or None) and the settings, and
 # returns a frame with one column per Score (same index). The one-visit path calls the same
-# function with a one-row frame, so form and export can never disagree.
+# function with a one-row frame, so form and export can never disagree. Scorers and rule tests
+# never modify the frames they are given: inside ``evaluate`` those are shared, each column taken
+# out once (scoring/columns.py: read them with ``values_of``, build outputs with ``float_frame``).
 BatchScorer = Callable[[pd.DataFrame, pd.DataFrame, ScoringSettings], pd.DataFrame]
 
 
