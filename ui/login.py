@@ -324,8 +324,12 @@ class FirstAdminDialog(_CredentialsDialog):
         super().accept()
 
 
+SIGN_OUT = 2  # LockDialog result: sign the locked user out (the next user signs in)
+
+
 class LockDialog(_CredentialsDialog):
-    """The idle lock: the same user's password unlocks."""
+    """The idle lock: the same user's password unlocks. "Sign out" ends the locked session
+    instead (its draft is kept), so that another user can take over the program."""
 
     def __init__(self, store: Any, username: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -335,6 +339,10 @@ class LockDialog(_CredentialsDialog):
         self.user.setReadOnly(True)
         self.user.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).hide()
+        self.sign_out = self.buttons.addButton("", QDialogButtonBox.ButtonRole.DestructiveRole)
+        self.sign_out.setObjectName("signOut")
+        self.sign_out.setAutoDefault(False)
+        self.sign_out.clicked.connect(lambda: self.done(SIGN_OUT))
         self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         self.retranslate()
         self.password.setFocus()
@@ -343,12 +351,13 @@ class LockDialog(_CredentialsDialog):
         self.setWindowTitle(self.tr("Locked"))
         self.heading.setText(
             self.tr(
-                "OutcomeDesk was locked after a period without use. Enter your password to "
-                "continue; unsaved entries are kept as a draft."
+                "OutcomeDesk is locked. Enter your password to continue, or sign out so that "
+                "another user can sign in; unsaved entries are kept as a draft."
             )
         )
         self.user_label.setText(self.tr("User name:"))
         self.password_label.setText(self.tr("&Password:"))
+        self.sign_out.setText(self.tr("Sign &out"))
 
     def reject(self) -> None:  # Escape must not unlock
         self.password.setFocus()

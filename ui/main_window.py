@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 from store.roles import allowed
 from ui import errors, i18n
-from ui.login import FirstAdminDialog, IdleWatcher, LockDialog, SignInPage, StoreLoader
+from ui.login import (
+    SIGN_OUT,
+    FirstAdminDialog,
+    IdleWatcher,
+    LockDialog,
+    SignInPage,
+    StoreLoader,
+)
 from ui.settings import Settings
 
 if TYPE_CHECKING:
@@ -118,6 +125,7 @@ class MainWindow(QMainWindow):
         self.flags_done = False  # the first background re-scoring has ended
         self.locked = False
         self.page: Any = None
+        self._generation = 0  # +1 at each sign-out: results of older work are dropped
         self.frames = QStackedWidget()  # the sign-in page, then the workspace
         self.setCentralWidget(self.frames)
         self.status_label = QLabel()
@@ -128,14 +136,18 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.sign_in: SignInPage | None = None
         if session is None:
-            self.sign_in = SignInPage(store, db_label)
-            self.sign_in.signed_in.connect(self.enter)
-            self.sign_in.needs_admin.connect(self._create_admin)
-            self.sign_in.open_failed.connect(self._open_failed)
-            self.frames.addWidget(self.sign_in)
-            self.retranslate()
+            self._show_sign_in(store)
         else:
             self.enter(session)
+
+    def _show_sign_in(self, store: Any) -> None:
+        self.sign_in = SignInPage(store, self.db_label)
+        self.sign_in.signed_in.connect(self.enter)
+        self.sign_in.needs_admin.connect(self._create_admin)
+        self.sign_in.open_failed.connect(self._open_failed)
+        self.frames.addWidget(self.sign_in)
+        self.frames.setCurrentWidget(self.sign_in)
+        self.retranslate()
 
     # ---------------------------------------------------------------- signing in
     def enter(self, session: Any) -> None:
@@ -147,8 +159,8 @@ class MainWindow(QMainWindow):
         if self.sign_in is not None:
             self.store = self.sign_in.store
         store = self.store
-        self.session = session
         self.study = store.study(session)
+        self.session = session
         self.stack = QStackedWidget()
         self.list_page = ParticipantListPage()
         self.page = ParticipantPage(store, session, self.study)
@@ -173,6 +185,36 @@ class MainWindow(QMainWindow):
         # re-scoring starts once the window is up: it must not compete with the first paint
         QTimer.singleShot(FLAGS_DELAY_MS, self.refresh_flags)
         self.signed_in.emit()
+
+    def sign_out(self) -> None:
+        """End the session (File ▸ Sign out, or Sign out on the lock screen, so that another
+        user can take over a locked program): the visit being entered is kept as a draft,
+        running work is cancelled, the logout is audited, and the window shows its sign-in
+        page for the next user."""
+        if self.session is None:
+            return
+        self._save_draft_now()
+        for name in ("task", "report_task", "export_task"):
+            task = getattr(self, name, None)
+            if task is not None and task.running:
+                task.cancel()
+        self._generation += 1
+        self.idle.set_minutes(0)
+        if self._save_draft_now in errors.before_dialog:
+            errors.before_dialog.remove(self._save_draft_now)
+        session, self.session = self.session, None
+        self.store.logout(session)
+        self.frames.removeWidget(self.stack)
+        self.stack.deleteLater()
+        self.page = None
+        self._flags = None
+        self.flags_done = False
+        for name, act in self.actions_by_name.items():
+            act.setEnabled(name in ALWAYS_ENABLED)
+        for key in WORKSPACE_MENUS:
+            self.menus[key].menuAction().setVisible(False)
+        self._show_sign_in(self.store)
+        self.sign_in.user.setFocus()
 
     def _create_admin(self) -> None:
         """A database without users: its first account (the administrator) is created here,
@@ -217,6 +259,7 @@ class MainWindow(QMainWindow):
 
         add("file", "prefs", "Ctrl+,", self.preferences)
         add("file", "lockNow", "Ctrl+L", self.lock_screen)
+        add("file", "signOut", "Ctrl+Shift+Q", self.sign_out)
         add("file", "quit", "Ctrl+Q", self.close)
         add("participant", "list", ["Ctrl+1", "Alt+Home"], self.show_list)
         add("participant", "add", "Ctrl+N", self.add_participant, "add_participant")
@@ -317,6 +360,7 @@ class MainWindow(QMainWindow):
         texts = {
             "prefs": self.tr("&Preferences…"),
             "lockNow": self.tr("&Lock now"),
+            "signOut": self.tr("Sign &out"),
             "quit": self.tr("&Quit"),
             "list": self.tr("Participant &list"),
             "add": self.tr("&Add participant…"),
@@ -455,16 +499,18 @@ class MainWindow(QMainWindow):
         from ui.participants import open_flags
         from ui.workers import run_task
 
-        store, session = self.store, self.session
+        store, session, generation = self.store, self.session, self._generation
         self.task = run_task(
             self,
             self.tr("Re-scoring the study…"),
             lambda state: open_flags(store, session, state),
-            self._flags_done,
+            lambda counts: self._flags_done(counts, generation),
             self._flags_failed,
         )
 
-    def _flags_done(self, counts: dict) -> None:
+    def _flags_done(self, counts: dict, generation: int | None = None) -> None:
+        if generation is not None and generation != self._generation:
+            return  # computed for a session that has signed out since
         self._flags = counts
         self.list_page.set_open_flags(counts)
         self.page.set_open_flags(counts)
@@ -752,9 +798,12 @@ class MainWindow(QMainWindow):
         dlg.activateWindow()
         dlg.password.setFocus()
 
-    def _unlocked(self, _result: int) -> None:
+    def _unlocked(self, result: int) -> None:
         self.locked = False
         self.centralWidget().setVisible(True)
+        if result == SIGN_OUT:
+            self.sign_out()
+            return
         self.idle.set_minutes(self.settings.idle_lock_minutes)
 
     def _restore_geometry(self) -> None:
@@ -774,4 +823,6 @@ class MainWindow(QMainWindow):
         if self._save_draft_now in errors.before_dialog:
             errors.before_dialog.remove(self._save_draft_now)
         self.idle.stop()
+        if self.session is not None and self.store is not None:
+            self.store.logout(self.session)  # audited; nothing when the store is closed already
         super().closeEvent(ev)

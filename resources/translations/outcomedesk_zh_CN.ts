@@ -362,27 +362,32 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="343"/>
+        <location filename="../../ui/login.py" line="351"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="346"/>
-        <source>OutcomeDesk was locked after a period without use. Enter your password to continue; unsaved entries are kept as a draft.</source>
-        <translation>OutcomeDesk 因一段时间未使用已锁定。请输入密码继续；未保存的录入已保存为草稿。</translation>
+        <location filename="../../ui/login.py" line="354"/>
+        <source>OutcomeDesk is locked. Enter your password to continue, or sign out so that another user can sign in; unsaved entries are kept as a draft.</source>
+        <translation>OutcomeDesk 已锁定。请输入密码继续，或退出登录以便其他用户登录；未保存的录入已保存为草稿。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="350"/>
+        <location filename="../../ui/login.py" line="358"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="351"/>
+        <location filename="../../ui/login.py" line="359"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="364"/>
+        <location filename="../../ui/login.py" line="360"/>
+        <source>Sign &amp;out</source>
+        <translation>退出登录(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login.py" line="373"/>
         <source>Only the user who was logged in can unlock.</source>
         <translation>只有原登录用户才能解锁。</translation>
     </message>
@@ -390,228 +395,233 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="309"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="310"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>&amp;Participant</source>
         <translation>受试者(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>&amp;Visit</source>
         <translation>访视(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="312"/>
+        <location filename="../../ui/main_window.py" line="355"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="319"/>
+        <location filename="../../ui/main_window.py" line="362"/>
         <source>&amp;Lock now</source>
         <translation>立即锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="363"/>
+        <source>Sign &amp;out</source>
+        <translation>退出登录(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="364"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Participant &amp;list</source>
         <translation>受试者列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>&amp;Add participant…</source>
         <translation>添加受试者(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="367"/>
         <source>&amp;Edit attributes…</source>
         <translation>编辑基本信息(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="368"/>
         <source>&amp;Next visit</source>
         <translation>下一次访视(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>&amp;Previous visit</source>
         <translation>上一次访视(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>&amp;Timeline</source>
         <translation>访视时间表(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Mark &amp;missed…</source>
         <translation>标记为缺失(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="328"/>
+        <location filename="../../ui/main_window.py" line="372"/>
         <source>Record &amp;out of window…</source>
         <translation>记录超出时间窗(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="329"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>&amp;Correct signed visit…</source>
         <translation>更正已签名访视(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="330"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>&amp;Sign…</source>
         <translation>签名(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="331"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>Loc&amp;k…</source>
         <translation>锁定(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="376"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="333"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>&amp;History…</source>
         <translation>修改历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="334"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>&amp;Participant report (PDF)…</source>
         <translation>受试者报告（PDF）(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="379"/>
         <source>&amp;Completed CRF of this visit (PDF)…</source>
         <translation>本次访视已填写的病例报告表（PDF）(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="336"/>
+        <location filename="../../ui/main_window.py" line="380"/>
         <source>&amp;Blank CRF of this visit (PDF)…</source>
         <translation>本次访视的空白病例报告表（PDF）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="337"/>
+        <location filename="../../ui/main_window.py" line="381"/>
         <source>Reports for &amp;all participants (PDF folder)…</source>
         <translation>全部受试者报告（PDF 文件夹）(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="382"/>
         <source>&amp;Export data (xlsx, SPSS, Stata, CSV)…</source>
         <translation>导出数据（xlsx、SPSS、Stata、CSV）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="339"/>
+        <location filename="../../ui/main_window.py" line="383"/>
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="340"/>
+        <location filename="../../ui/main_window.py" line="384"/>
         <source>&amp;Re-score study and flags</source>
         <translation>重新计分并检查标记(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351"/>
+        <location filename="../../ui/main_window.py" line="393"/>
         <source>{user} ({role}) · {db}</source>
         <translation>{user}（{role}）· {db}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448"/>
+        <location filename="../../ui/main_window.py" line="490"/>
         <source>History</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="505"/>
         <source>Re-scoring the study…</source>
         <translation>正在重新计分…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>Re-scoring failed: {error}</source>
         <translation>重新计分失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="500"/>
+        <location filename="../../ui/main_window.py" line="544"/>
         <source>Save participant report</source>
         <translation>保存受试者报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="532"/>
+        <location filename="../../ui/main_window.py" line="576"/>
         <source>Laying out the participant report…</source>
         <translation>正在生成受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="534"/>
-        <location filename="../../ui/main_window.py" line="611"/>
+        <location filename="../../ui/main_window.py" line="578"/>
+        <location filename="../../ui/main_window.py" line="655"/>
         <source>Report written to {path}</source>
         <translation>报告已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="546"/>
+        <location filename="../../ui/main_window.py" line="590"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="587"/>
+        <location filename="../../ui/main_window.py" line="631"/>
         <source>Save case report form</source>
         <translation>保存病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="609"/>
+        <location filename="../../ui/main_window.py" line="653"/>
         <source>Laying out the case report form…</source>
         <translation>正在排版病例报告表…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="619"/>
+        <location filename="../../ui/main_window.py" line="663"/>
         <source>Folder for the reports</source>
         <translation>报告保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="642"/>
+        <location filename="../../ui/main_window.py" line="686"/>
         <source>Laying out the participant reports…</source>
         <translation>正在排版受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="644"/>
+        <location filename="../../ui/main_window.py" line="688"/>
         <source>{n} reports written to {path}</source>
         <translation>已写入 {n} 份报告到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="652"/>
+        <location filename="../../ui/main_window.py" line="696"/>
         <source>Export data</source>
         <translation>导出数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="696"/>
+        <location filename="../../ui/main_window.py" line="740"/>
         <source>Exporting the study data…</source>
         <translation>正在导出研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="699"/>
+        <location filename="../../ui/main_window.py" line="743"/>
         <source>Data exported to {path}</source>
         <translation>数据已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="701"/>
+        <location filename="../../ui/main_window.py" line="745"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -935,27 +945,27 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="49"/>
+        <location filename="../../ui/main_window.py" line="56"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="55"/>
+        <location filename="../../ui/main_window.py" line="62"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="56"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="58"/>
+        <location filename="../../ui/main_window.py" line="65"/>
         <source>&amp;Lock after idle:</source>
         <translation>空闲后锁定(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="73"/>
         <source>The language is switched in the Language menu.</source>
         <translation>语言在“语言”菜单中切换。</translation>
     </message>

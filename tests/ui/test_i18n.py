@@ -104,7 +104,7 @@ def test_switch_to_chinese_at_run_time_and_remembered(qtbot, store, qapp: QAppli
     i18n.apply("en")
     again = Settings().language
     i18n.apply(again)
-    w2 = MainWindow(store, session, Settings())
+    w2 = MainWindow(store, store.login(*INVESTIGATOR), Settings())  # closing signed out
     qtbot.addWidget(w2)
     assert w2.menus["visit"].title() == "访视(&V)"
     w2.close()

@@ -243,3 +243,52 @@ def test_crf_batch_reports_and_export_from_the_gui(qtbot, window, store, tmp_pat
     assert set(sheets["data"]["participant"]) <= codes
     actions = [a.action for a in store.audit_trail(window.session)]
     assert actions.count("print") >= 1 + len(codes) and "export" in actions
+
+
+def test_sign_out_from_the_lock_lets_another_user_take_over(qtbot, window, store) -> None:
+    """A locked program whose user has gone: "Sign out" on the lock screen (Alt+O) ends that
+    session (the visit being typed stays as the user's draft, the logout is audited) and the
+    window shows its sign-in page; the next user signs in by keyboard and gets their own
+    menus; File ▸ Sign out (Ctrl+Shift+Q) returns to the page again."""
+    from tests.ui.conftest import ASSESSOR
+    from tests.ui.helpers import sign_in_by_keyboard
+
+    window.open_participant("SH-601")
+    form = window.page.open_visit("BL", focus=True)
+    first = next(iter(form.rows.values()))
+    qtbot.waitUntil(lambda: focus() is first.edit, timeout=5000)
+    type_text(qtbot, "3")
+    shortcut(qtbot, window, "Ctrl+L")
+    qtbot.waitUntil(lambda: window.locked, timeout=5000)
+    dlg = window.lock_dialog
+    qtbot.waitUntil(lambda: focus() is dlg.password, timeout=5000)
+    key(qtbot, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: window.session is None, timeout=5000)
+    assert not window.locked and window.sign_in is not None
+    assert window.frames.currentWidget() is window.sign_in
+    assert not window.actions_by_name["add"].isEnabled()
+    assert not window.menus["visit"].menuAction().isVisible()
+
+    investigator = store.login(*INVESTIGATOR)
+    draft = store.load_draft(investigator, "SH-601", "BL")
+    assert draft is not None and "3" in str(draft)  # the keystroke is kept for its user
+    assert store.answers(investigator, "SH-601", "BL") == {}  # and was not saved as data
+    logouts = [
+        r
+        for r in store.audit_trail(investigator)
+        if r.action == "logout" and r.username == INVESTIGATOR[0]
+    ]
+    assert len(logouts) == 1
+
+    qtbot.waitUntil(lambda: focus() is window.sign_in.user, timeout=5000)
+    sign_in_by_keyboard(qtbot, *ASSESSOR)
+    assert window.session is not None and window.session.username == ASSESSOR[0]
+    assert window.frames.currentWidget() is window.stack
+    assert window.actions_by_name["add"].isEnabled()  # an assessor adds participants
+    assert not window.actions_by_name["sign"].isEnabled()  # but does not sign visits
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
+    shortcut(qtbot, window, "Ctrl+Shift+Q")
+    assert window.session is None and window.frames.currentWidget() is window.sign_in
+    assert [
+        r.username for r in store.audit_trail(investigator) if r.action == "logout"
+    ] == [INVESTIGATOR[0], ASSESSOR[0]]
