@@ -289,6 +289,7 @@ def test_sign_out_from_the_lock_lets_another_user_take_over(qtbot, window, store
     qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
     shortcut(qtbot, window, "Ctrl+Shift+Q")
     assert window.session is None and window.frames.currentWidget() is window.sign_in
-    assert [
-        r.username for r in store.audit_trail(investigator) if r.action == "logout"
-    ] == [INVESTIGATOR[0], ASSESSOR[0]]
+    assert [r.username for r in store.audit_trail(investigator) if r.action == "logout"] == [
+        INVESTIGATOR[0],
+        ASSESSOR[0],
+    ]
