@@ -59,9 +59,13 @@ class Evaluation:
     instruments: tuple[Instrument, ...] = field(default=())
 
     def flag_list(self) -> list[Flag]:
+        f = self.flags
+        if not len(f):
+            return []
+        cols = [f[c].tolist() for c in FLAG_COLUMNS]  # plain Python values, as itertuples gives
         return [
-            Flag(r.row, r.variable, r.value, Level(r.level), r.rule, r.message_en, r.message_zh)
-            for r in self.flags.itertuples(index=False)
+            Flag(row, var, value, Level(level), rule, en, zh)
+            for row, var, value, level, rule, en, zh in zip(*cols, strict=True)
         ]
 
 
