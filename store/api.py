@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import gc
 import hashlib
 import json
 import math
@@ -270,6 +271,24 @@ def _d(value: object) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value  # type: ignore[return-value]
     return dt.date.fromisoformat(value)  # type: ignore[arg-type]
+
+
+@contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector while a bulk read builds its rows.
+
+    The rows (tuples, dates, frozen dataclasses) hold no reference cycles, but allocating
+    some 10⁵ of them triggers full collections that traverse every object of the process
+    (pandas, SQLAlchemy, Qt wrappers): on the 10,000-participant list they were the slow runs
+    (p95 ≈ 200 ms against a p50 of ≈ 115 ms; ≈ 113 ms with the collector paused). Reference
+    counting frees the rows as usual; the collector's previous state is restored."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _raw_rows(conn: Connection, stmt) -> list[tuple]:
@@ -977,9 +996,10 @@ class Store:
         q = select(*self._P_COLS).join(S.sites, S.sites.c.id == S.participants.c.site_id)
         if site is not None:
             q = q.where(S.sites.c.code == site)
-        with self._read() as conn:
-            rows = _raw_rows(conn, q.order_by(S.participants.c.code))
-        return [_participant_row(r) for r in rows]
+        with _collector_paused():
+            with self._read() as conn:
+                rows = _raw_rows(conn, q.order_by(S.participants.c.code))
+            return [_participant_row(r) for r in rows]
 
     def participant(self, session: Session, code: str) -> ParticipantRow:
         self._check(session, "read")
@@ -1324,13 +1344,14 @@ class Store:
                 S.sites.c.code == site
             )
         out: dict[str, dict[str, str]] = {}
-        with self._read() as conn:
-            rows = _raw_rows(conn, q)
-        for code, visit, status in rows:
-            d = out.get(code)
-            if d is None:
-                d = out[code] = {}
-            d[visit] = status
+        with _collector_paused():
+            with self._read() as conn:
+                rows = _raw_rows(conn, q)
+            for code, visit, status in rows:
+                d = out.get(code)
+                if d is None:
+                    d = out[code] = {}
+                d[visit] = status
         return out
 
     def _load_visit(self, conn: Connection, code: str, visit: str, query=_VISIT_Q):

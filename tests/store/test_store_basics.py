@@ -267,3 +267,38 @@ def test_bulk_transaction_is_all_or_nothing(store, sessions):
         store.save_answers(s, "SH-001", "BL", {"sf36_01": 2}, expected_version=ver)
     assert set(store.answers(s, "SH-001", "BL")) == {"eqvas", "sf36_01"}
     assert store.verify_audit(sessions["data_manager"]).ok
+
+
+def test_list_reads_restore_the_garbage_collector(store, sessions, monkeypatch):
+    """The participant list pauses Python's cyclic collector while it builds its rows
+    (store.api._collector_paused) and leaves it as it found it, enabled or disabled, also
+    when the read fails."""
+    import gc
+
+    from store import api as store_api
+
+    s = sessions["assessor"]
+    store.add_participant(s, "SH-001", "SH", "F", dt.date(1950, 1, 2), 160, 60, dt.date.today())
+    assert gc.isenabled()
+    assert [p.code for p in store.participants(s)] == ["SH-001"]
+    assert set(store.visit_status_grid(s)["SH-001"]) == {
+        v.code for v in store.study(s).protocol.visits
+    }
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        store.participants(s)
+        store.visit_status_grid(s)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    seen: list[bool] = []
+
+    def failing_read(conn, stmt):
+        seen.append(gc.isenabled())
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(store_api, "_raw_rows", failing_read)
+    with pytest.raises(OSError):
+        store.participants(s)
+    assert seen == [False] and gc.isenabled()
