@@ -229,7 +229,7 @@ def main() -> int:
         print(f"  OutcomeDesk modules imported      {_ms(t_imports)}")
         print(f"  store opened (migrate/integrity)  {_ms(open_s)}")
         print(f"  login (argon2id)                  {_ms(login_s)}")
-        print(f"  workspace built + painted         {_ms(window_s)}   "
+        print(f"  new main window, signed in, painted {_ms(window_s)} "
               f"{window_s / bare_s:5.1f} × the bare window")  # fmt: skip
         print(f"  sum after Qt start                {_ms(first_paint)}")
 
