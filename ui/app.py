@@ -134,11 +134,11 @@ def run_gui(argv: list[str]) -> int:
         return smoke(app, settings, t0, args.db)
     target = args.db or settings.last_database or str(default_database())
     window = start(store_loader(target), settings, target)
+    # remembered once someone has signed in to it (not a mistyped --db that never opened)
+    window.signed_in.connect(lambda: setattr(settings, "last_database", target))
     code = app.exec()
     if window.store is not None:
         window.store.close()
-    if window.session is not None:
-        settings.last_database = target
     return window.exit_code or code
 
 

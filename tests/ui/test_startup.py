@@ -225,3 +225,41 @@ def test_language_can_be_switched_before_signing_in(qtbot, study_path: Path) -> 
     window.actions_by_name["lang_en"].trigger()
     qtbot.waitUntil(lambda: page.button.text() == "&Sign in", timeout=5000)
     _close(window)
+
+
+def test_the_program_remembers_a_database_once_signed_in(qtbot, study_path: Path, tmp_path) -> None:
+    """``main.py --db PATH`` as a user runs it (``run_gui``): the window comes up on its sign-in
+    page; after signing in and quitting, PATH is the remembered database. A database that
+    cannot be opened ends the program with exit code 2 and is not remembered."""
+    import sys as _sys
+
+    from PySide6.QtCore import QTimer
+
+    from ui import app as ui_app
+
+    def sign_in_and_quit() -> None:
+        window = QApplication.activeWindow() or next(
+            w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow"
+        )
+        if window.sign_in.store is None:
+            QTimer.singleShot(50, sign_in_and_quit)
+            return
+        window.sign_in.user.setText(INVESTIGATOR[0])
+        window.sign_in.password.setText(INVESTIGATOR[1])
+        window.sign_in.submit()
+        assert window.session is not None
+        QTimer.singleShot(0, window.close)
+
+    hook = _sys.excepthook
+    try:
+        QTimer.singleShot(100, sign_in_and_quit)
+        assert ui_app.run_gui(["--db", str(study_path), "--lang", "en"]) == 0
+        assert Settings().last_database == str(study_path)
+
+        bad = tmp_path / "not-a-database.db"
+        bad.write_bytes(b"this is not an SQLite file" * 100)
+        on_next_modal(lambda box: box.accept())  # the one clear message
+        assert ui_app.run_gui(["--db", str(bad), "--lang", "en"]) == 2
+        assert Settings().last_database == str(study_path)
+    finally:
+        _sys.excepthook = hook
