@@ -69,7 +69,6 @@ MEASURED_ATTRIBUTES = ("height_cm", "weight_kg")
 # Statements of the save path, built once with bind parameters: building a statement and
 # computing its cache key costs several times more than running it on SQLite.
 _PROTOCOL_JSON = select(S.study.c.protocol_json).scalar_subquery()
-_VISIT_JOIN = S.participants.c.id == S.visits.c.participant_id
 _VISIT_WHERE = and_(
     S.participants.c.code == bindparam("code"), S.visits.c.visit_code == bindparam("visit")
 )
@@ -80,24 +79,16 @@ _VISIT_Q = (
         S.participants.c.day1_date,
         S.participants.c.id.label("pid"),
     )
-    .join(S.participants, _VISIT_JOIN)
+    .join(S.participants, S.participants.c.id == S.visits.c.participant_id)
     .where(_VISIT_WHERE)
 )
 # the visit to save, with what its validation needs: the participant's attributes, the protocol
-_SAVE_VISIT_Q = (
-    select(
-        S.visits,
-        S.participants.c.code,
-        S.participants.c.day1_date,
-        S.participants.c.id.label("pid"),
-        S.participants.c.sex,
-        S.participants.c.birth_date,
-        S.participants.c.height_cm,
-        S.participants.c.weight_kg,
-        _PROTOCOL_JSON.label("protocol_json"),
-    )
-    .join(S.participants, _VISIT_JOIN)
-    .where(_VISIT_WHERE)
+_SAVE_VISIT_Q = _VISIT_Q.add_columns(
+    S.participants.c.sex,
+    S.participants.c.birth_date,
+    S.participants.c.height_cm,
+    S.participants.c.weight_kg,
+    _PROTOCOL_JSON.label("protocol_json"),
 )
 _PARTICIPANT_ID_Q = select(S.participants.c.id).where(S.participants.c.code == bindparam("code"))
 _ANSWERS_OF_VISIT_Q = select(S.answers).where(S.answers.c.visit_id == bindparam("visit_id"))
