@@ -135,7 +135,7 @@ def run_gui(argv: list[str]) -> int:
     target = args.db or settings.last_database or str(default_database())
     window = start(store_loader(target), settings, target)
     # remembered once someone has signed in to it (not a mistyped --db that never opened)
-    window.signed_in.connect(lambda: setattr(settings, "last_database", target))
+    window.signed_in.connect(lambda: setattr(settings, "last_database", window.db_label))
     code = app.exec()
     if window.store is not None:
         window.store.close()

@@ -11,16 +11,20 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -97,6 +101,53 @@ def import_workspace() -> None:
 # menus and actions that need a signed-in user (shown, and enabled by role, at sign-in)
 WORKSPACE_MENUS = ("participant", "visit", "tools")
 ALWAYS_ENABLED = frozenset({"quit", "lang_en", "lang_zh_CN"})
+SIGNED_OUT_ONLY = frozenset({"openDatabase"})  # on the sign-in page only
+
+
+class OpenDatabaseDialog(QDialog):
+    """Which study database to open: an SQLite file (typed or chosen with Browse…) or the
+    ``postgresql://`` URL of a shared server."""
+
+    def __init__(self, current: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("openDatabaseDialog")
+        self.setWindowTitle(self.tr("Open database"))
+        self.target = QLineEdit(current)
+        self.target.setObjectName("databaseTarget")
+        self.target.setMinimumWidth(420)
+        browse = QPushButton(self.tr("&Browse…"))
+        browse.setAutoDefault(False)
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.target, 1)
+        row.addWidget(browse)
+        label = QLabel(self.tr("&Database file or PostgreSQL URL:"))
+        label.setBuddy(self.target)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(label)
+        lay.addLayout(row)
+        lay.addWidget(buttons)
+
+    def _browse(self) -> None:
+        from pathlib import Path
+
+        start = str(Path(self.target.text()).expanduser().parent) if self.target.text() else ""
+        path, _ = QFileDialog.getOpenFileName(
+            self,
+            self.tr("Open database"),
+            start,
+            self.tr("OutcomeDesk databases (*.db *.sqlite);;All files (*)"),
+        )
+        if path:
+            self.target.setText(path)
+
+    def value(self) -> str:
+        return self.target.text().strip()
 
 
 class MainWindow(QMainWindow):
@@ -119,6 +170,8 @@ class MainWindow(QMainWindow):
         self.settings = settings if settings is not None else Settings()
         self.session: Any = None
         self.store: Any = None if isinstance(store, StoreLoader) else store
+        if isinstance(store, StoreLoader):  # closed by the caller at the end, signed in or not
+            store.ready.connect(lambda: setattr(self, "store", store.store))
         self.db_label = db_label
         self.exit_code = 0  # 2 when the database could not be opened
         self.task: Task | None = None
@@ -210,11 +263,46 @@ class MainWindow(QMainWindow):
         self._flags = None
         self.flags_done = False
         for name, act in self.actions_by_name.items():
-            act.setEnabled(name in ALWAYS_ENABLED)
+            act.setEnabled(name in ALWAYS_ENABLED | SIGNED_OUT_ONLY)
         for key in WORKSPACE_MENUS:
             self.menus[key].menuAction().setVisible(False)
         self._show_sign_in(self.store)
         self.sign_in.user.setFocus()
+
+    def open_database(self, target: str | None = None) -> bool:
+        """File ▸ Open database… (Ctrl+O) on the sign-in page: another study database, an
+        SQLite file or a ``postgresql://`` URL (``target``, or asked). It is opened before the
+        current one is closed, so one that cannot be opened (or does not exist: nothing is
+        created here) leaves the program as it was, with one message. True if it switched."""
+        if self.session is not None or self.sign_in is None:
+            return False
+        if target is None:
+            dlg = OpenDatabaseDialog(self.db_label, self)
+            if dlg.exec() != QDialog.DialogCode.Accepted or not dlg.value():
+                return False
+            target = dlg.value()
+        from store.api import Store
+        from store.errors import StoreError
+
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            store = Store.open(target, create=False)
+        except StoreError as exc:
+            QApplication.restoreOverrideCursor()
+            QMessageBox.warning(self, self.tr("Open database"), str(exc))
+            return False
+        QApplication.restoreOverrideCursor()
+        old = self.sign_in.store
+        self.frames.removeWidget(self.sign_in)
+        self.sign_in.deleteLater()
+        if old is not None:
+            old.close()
+        self.store, self.db_label = store, target
+        self._show_sign_in(store)
+        self.sign_in.user.setFocus()
+        if store.needs_admin():
+            self._create_admin()
+        return True
 
     def _create_admin(self) -> None:
         """A database without users: its first account (the administrator) is created here,
@@ -251,12 +339,13 @@ class MainWindow(QMainWindow):
             if keys:
                 act.setShortcuts(keys if isinstance(keys, list) else [QKeySequence(keys)])
             act.triggered.connect(slot)
-            act.setEnabled(name in ALWAYS_ENABLED)  # the rest once signed in (by role)
+            act.setEnabled(name in ALWAYS_ENABLED | SIGNED_OUT_ONLY)  # the rest by role
             self.menus[menu].addAction(act)
             self.actions_by_name[name] = act
             self._needs[name] = needs
             return act
 
+        add("file", "openDatabase", "Ctrl+O", lambda: self.open_database())
         add("file", "prefs", "Ctrl+,", self.preferences)
         add("file", "lockNow", "Ctrl+L", self.lock_screen)
         add("file", "signOut", "Ctrl+Shift+Q", self.sign_out)
@@ -343,7 +432,9 @@ class MainWindow(QMainWindow):
                 return True
 
         for name, act in self.actions_by_name.items():
-            act.setEnabled(name in ALWAYS_ENABLED or can(self._needs[name]))
+            act.setEnabled(
+                name in ALWAYS_ENABLED or (name not in SIGNED_OUT_ONLY and can(self._needs[name]))
+            )
         for key in WORKSPACE_MENUS:
             self.menus[key].menuAction().setVisible(True)
 
@@ -358,6 +449,7 @@ class MainWindow(QMainWindow):
         for key, menu in self.menus.items():
             menu.setTitle(titles[key])
         texts = {
+            "openDatabase": self.tr("&Open database…"),
             "prefs": self.tr("&Preferences…"),
             "lockNow": self.tr("&Lock now"),
             "signOut": self.tr("Sign &out"),

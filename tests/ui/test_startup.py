@@ -15,7 +15,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from tests.ui.conftest import ADMIN, INVESTIGATOR
-from tests.ui.helpers import focus, key, on_next_modal, type_text
+from tests.ui.helpers import (
+    focus,
+    key,
+    on_next_modal,
+    shortcut,
+    sign_in_by_keyboard,
+    type_text,
+)
 from ui.login import StoreLoader
 from ui.settings import Settings
 
@@ -263,3 +270,60 @@ def test_the_program_remembers_a_database_once_signed_in(qtbot, study_path: Path
         assert Settings().last_database == str(study_path)
     finally:
         _sys.excepthook = hook
+
+
+def test_open_another_database_from_the_sign_in_page(qtbot, study_path: Path, tmp_path) -> None:
+    """File ▸ Open database… (Ctrl+O), typed and confirmed by keyboard: a missing file and a
+    file that is not a database are refused with one message each, the current database stays
+    open and nothing is created; a real one replaces it (the old store is closed) and its own
+    users sign in. Once signed in the action is disabled."""
+    from store.api import Store
+    from tests.ui.conftest import make_study
+
+    other_dir = tmp_path / "other"
+    other_dir.mkdir()
+    other = make_study(other_dir / "second-study.db")
+    with Store.open(str(other)) as s:  # a user who exists only in the second study
+        admin = s.login(*ADMIN)
+        s.create_user(admin, "second", "second-pass-1", "assessor")
+    window = _window(qtbot, _loader(study_path, []), str(study_path))
+    window.show()
+    qtbot.waitUntil(lambda: window.store is not None, timeout=30_000)
+    first = window.store
+    window.activateWindow()
+    qtbot.waitUntil(lambda: focus() is window.sign_in.user, timeout=5000)
+
+    def choose(path: str, expect_message: bool):
+        def type_path(dlg) -> None:
+            assert dlg.objectName() == "openDatabaseDialog"
+            dlg.target.selectAll()
+            type_text(qtbot, path)
+            if expect_message:
+                on_next_modal(lambda box: shown.append(box.text()) or box.accept(), skip=dlg)
+            key(qtbot, Qt.Key.Key_Return)
+
+        on_next_modal(type_path)
+        shown: list[str] = []
+        shortcut(qtbot, window, "Ctrl+O")
+        qtbot.waitUntil(lambda: len(shown) == int(expect_message), timeout=30_000)
+        return shown
+
+    missing = tmp_path / "no-such-study.db"
+    assert "does not exist" in choose(str(missing), True)[0]
+    assert not missing.exists()  # nothing created
+    bad = tmp_path / "not-a-database.db"
+    bad.write_bytes(b"this is not an SQLite file" * 100)
+    assert "not-a-database.db" in choose(str(bad), True)[0]
+    assert window.store is first and not first.closed
+    assert window.sign_in.where.text().endswith(str(study_path))
+
+    choose(str(other), False)
+    qtbot.waitUntil(lambda: window.store is not first, timeout=30_000)
+    assert first.closed and window.db_label == str(other)
+    assert window.sign_in.where.text().endswith("second-study.db")
+    qtbot.waitUntil(lambda: focus() is window.sign_in.user, timeout=5000)
+    sign_in_by_keyboard(qtbot, "second", "second-pass-1")
+    assert window.session is not None and window.session.username == "second"
+    assert not window.actions_by_name["openDatabase"].isEnabled()
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
+    _close(window)
