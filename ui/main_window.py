@@ -586,8 +586,8 @@ class MainWindow(QMainWindow):
     _flags: dict | None = None
 
     def refresh_flags(self) -> None:
-        if self.task is not None and self.task.running:
-            return
+        if self.session is None or (self.task is not None and self.task.running):
+            return  # signed out (e.g. before the delayed first re-scoring), or running
         from ui.participants import open_flags
         from ui.workers import run_task
 
