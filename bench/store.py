@@ -4,7 +4,9 @@
    rows) through ``Store.save_answers``: p50 and p95, and the ratio to a floor measured in the same
    run — a bare ``sqlite3`` transaction inserting the same number of answer and audit rows into the
    same tables with the same settings (WAL, synchronous=FULL), no validation, no hashing.
-   Targets: p95 ≤ 30 ms, ratio ≤ 3×.
+   Targets: p95 ≤ 30 ms, ratio ≤ 3×. The save is also split into the time spent inside the
+   scoring engine's validation (``evaluate_visit``, timed around the store's own call of it) and
+   the rest (role check, reads, audit hash chain, inserts, commit), each as a ratio to the floor.
 2. Load one participant with 6 visits (participant, visit list, the answers of every visit):
    p50 / p95. Target ≤ 20 ms.
 3. List 10,000 participants with their visit status (``participants`` + ``visit_status_grid``):
@@ -30,6 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import sqlalchemy as sa
 
+import store.api as store_api
 from scoring.registry import BY_KEY
 from store.api import Store
 from store.demo_answers import AnswerGenerator, Person, VisitRequest
@@ -111,6 +114,21 @@ def floor_save(con: sqlite3.Connection, n: int, values: int, audits: int) -> flo
 # --------------------------------------------------------------------------------------------
 
 
+class _TimedValidation:
+    """Wraps the engine function the store validates a save with and adds up its time."""
+
+    def __init__(self) -> None:
+        self.inner = store_api.evaluate_visit
+        self.spent = 0.0
+
+    def __call__(self, *args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return self.inner(*args, **kwargs)
+        finally:
+            self.spent += time.perf_counter() - t0
+
+
 def bench_save(tmp: Path, saves: int) -> dict:
     store, asr = new_store(tmp / "save.db")
     bl = store.study(asr).protocol.visits[0]
@@ -123,12 +141,15 @@ def bench_save(tmp: Path, saves: int) -> dict:
         VisitRequest(f"B{k}", bl.code, 0, person, float(rng.normal()), keys) for k in range(saves)
     ]
     draws = gen.generate(reqs, rng)
-    times, n_values, n_audit = [], [], []
+    times, n_values, n_audit, validation = [], [], [], []
+    timed = _TimedValidation()
+    store_api.evaluate_visit = timed
     for k, draw in enumerate(draws):
         code = f"SH-{k + 1:05d}"
         store.add_participant(asr, code, "SH", "F", "1952-01-01", 156.0, 55.0, DAY1)
         ver = store.visit(asr, code, bl.code).row_version
         before = audit_rows(store)
+        spent = timed.spent
         t0 = time.perf_counter()
         store.save_answers(
             asr,
@@ -139,14 +160,24 @@ def bench_save(tmp: Path, saves: int) -> dict:
             expected_version=ver,
         )
         times.append(time.perf_counter() - t0)
+        validation.append(timed.spent - spent)
         n_audit.append(audit_rows(store) - before)
         n_values.append(len(draw.values))
+    store_api.evaluate_visit = timed.inner
     store.close()
     values, audits = int(np.median(n_values)), int(np.median(n_audit))
     con = make_floor_db(tmp / "floor.db")
     floor = [floor_save(con, k, values, audits) for k in range(saves)]
     con.close()
-    return {"store": times, "floor": floor, "values": values, "audits": audits}
+    rest = [t - v for t, v in zip(times, validation, strict=True)]
+    return {
+        "store": times,
+        "validation": validation,
+        "rest": rest,
+        "floor": floor,
+        "values": values,
+        "audits": audits,
+    }
 
 
 def bench_load(tmp: Path, repeat: int) -> list[float]:
@@ -251,6 +282,20 @@ def main(argv: list[str] | None = None) -> int:
         ),
         ("  floor: bare sqlite3 transaction, same rows", f50, f95, "", "1.0×"),
         ("  ratio store / floor at p50", None, None, "≤ 3×", f"{s50 / f50:.1f}×"),
+        (
+            "  of the save: validation (scoring engine, evaluate_visit)",
+            pct(save["validation"], 50),
+            pct(save["validation"], 95),
+            "",
+            f"{pct(save['validation'], 50) / f50:.1f}× floor (p50)",
+        ),
+        (
+            "  of the save: the rest (checks, reads, audit chain, writes)",
+            pct(save["rest"], 50),
+            pct(save["rest"], 95),
+            "",
+            f"{pct(save['rest'], 50) / f50:.1f}× floor (p50)",
+        ),
         ("load one participant with 6 visits", pct(load, 50), pct(load, 95), "≤ 20 ms", ""),
         (
             f"list {args.participants:,} participants + visit status",
