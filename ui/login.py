@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from store.errors import StoreError
 from ui.level_colours import ERROR_STYLE
+from ui.store_messages import store_error_text
 
 
 class StoreLoader(QObject):
@@ -237,7 +238,7 @@ class SignInPage(QWidget):
         try:
             session = self.store.login(self.user.text().strip(), self.password.text())
         except StoreError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(store_error_text(exc))
             self.password.clear()
             self.password.setFocus()
             return
@@ -319,7 +320,7 @@ class FirstAdminDialog(_CredentialsDialog):
         try:
             self.store.create_first_admin(self.user.text().strip(), self.password.text())
         except StoreError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(store_error_text(exc))
             return
         super().accept()
 
@@ -366,7 +367,7 @@ class LockDialog(_CredentialsDialog):
         try:
             session = self.store.login(self.user.text(), self.password.text())
         except StoreError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(store_error_text(exc))
             self.password.clear()
             return
         if session.username != self.user.text():

@@ -43,6 +43,7 @@ from ui.login import (
     StoreLoader,
 )
 from ui.settings import Settings
+from ui.store_messages import role_text
 
 if TYPE_CHECKING:
     from ui.history import HistoryDialog
@@ -483,7 +484,7 @@ class MainWindow(QMainWindow):
         title = i18n.pick(self.study.title_en, self.study.title_zh)
         self.setWindowTitle(f"{PROGRAM_NAME} {PROGRAM_VERSION} — {title}")
         who = self.tr("{user} ({role}) · {db}").format(
-            user=self.session.username, role=self.session.role, db=self.db_label
+            user=self.session.username, role=role_text(self.session.role), db=self.db_label
         )
         self.status_label.setText(who if self.db_label else who.rstrip(" ·"))
 

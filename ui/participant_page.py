@@ -27,6 +27,7 @@ from ui import i18n
 from ui.level_colours import ERROR_STYLE
 from ui.models import TimelineRow, VisitTimelineModel, participant_status_text, sex_text
 from ui.store_bridge import age_at, load_context
+from ui.store_messages import store_error_text
 from ui.visit_form import VisitForm
 
 
@@ -313,7 +314,7 @@ class ParticipantPage(QWidget):
         try:
             fn()
         except StoreError as exc:
-            QMessageBox.warning(self, self.tr("Not done"), str(exc))
+            QMessageBox.warning(self, self.tr("Not done"), store_error_text(exc))
             return False
         visit = self.current_visit_code()
         self.reload_timeline(visit)

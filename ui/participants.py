@@ -27,7 +27,7 @@ from scoring.engine import evaluate, evaluate_visit
 from scoring.model import Level
 from scoring.registry import BY_KEY
 from store.api import PARTICIPANT_STATUSES
-from store.errors import StoreError, ValidationFailed
+from store.errors import NotFound, StoreError
 from ui import i18n
 from ui.fields import LEVEL_COLOURS
 from ui.models import (
@@ -38,6 +38,7 @@ from ui.models import (
     participant_status_text,
 )
 from ui.store_bridge import age_at
+from ui.store_messages import is_duplicate_participant, store_error_text
 
 
 def summaries(store: Any, session: Any, today: dt.date | None = None) -> list[ParticipantSummary]:
@@ -400,6 +401,10 @@ class ParticipantDialog(QDialog):
         typed: dict[str, object] = dict(v)
         if not v["code"]:
             errors["code"] = self.tr("A participant code is required.")
+        elif self.row is None and self._code_exists(str(v["code"])):
+            errors["code"] = self.tr(
+                "Participant {code} already exists: choose another code."
+            ).format(code=v["code"])
         if not v["site"]:
             errors["site"] = self.tr("Choose a site.")
         for key in ("birth_date", "day1_date"):
@@ -437,6 +442,13 @@ class ParticipantDialog(QDialog):
             errors["reason"] = self.tr("A reason is required for every change.")
         return errors, warnings, typed
 
+    def _code_exists(self, code: str) -> bool:
+        try:
+            self.store.participant(self.session, code)
+        except NotFound:
+            return False
+        return True
+
     def _show(self, errors: dict[str, str], warnings: dict[str, str]) -> None:
         for key, label in self.messages.items():
             if key in errors:
@@ -450,8 +462,21 @@ class ParticipantDialog(QDialog):
                 label.setStyleSheet("")
                 continue
             label.setStyleSheet(f"color: {fg}; background: {bg};")
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow the dialog so that every message under a field is shown whole: the wrapped
+        labels' extra lines are not part of the dialog's minimum size, so without this they
+        were cut off (1366×768, Chinese)."""
+        lay = self.layout()
+        lay.activate()
+        needed = lay.totalHeightForWidth(self.width()) if lay.hasHeightForWidth() else -1
+        needed = max(needed, lay.totalMinimumSize().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def accept(self) -> None:
+        self.error.clear()
         v = self.values()
         errors, warnings, typed = self._check(v)
         self._show(errors, warnings)
@@ -497,11 +522,13 @@ class ParticipantDialog(QDialog):
                         self.reason.text().strip(),
                         expected_version=self.row.row_version,
                     )
-        except ValidationFailed as exc:
-            self.error.setText(str(exc))
-            return
         except StoreError as exc:
-            self.error.setText(str(exc))
+            if is_duplicate_participant(exc):  # entered by someone else meanwhile
+                self._show({"code": store_error_text(exc)}, {})
+                self.edits["code"].setFocus()
+                return
+            self.error.setText(store_error_text(exc))
+            self._fit_height()
             return
         self.result_code = str(typed["code"])
         super().accept()

@@ -54,6 +54,7 @@ from ui.fields import (
 )
 from ui.scores_model import ScoresModel
 from ui.stopwatch import Stopwatch
+from ui.store_messages import store_error_text
 
 DRAFT_FORMAT = 1
 
@@ -1054,7 +1055,7 @@ class VisitForm(QWidget):
             QMessageBox.warning(self, self.tr("Not saved"), str(exc))
             return False
         except StoreError as exc:
-            QMessageBox.warning(self, self.tr("Not saved"), str(exc))
+            QMessageBox.warning(self, self.tr("Not saved"), store_error_text(exc))
             return False
         if new_visit is None:
             return False

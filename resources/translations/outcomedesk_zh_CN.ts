@@ -92,22 +92,22 @@
 <context>
     <name>ConfirmDialog</name>
     <message>
-        <location filename="../../ui/visit_form.py" line="243"/>
+        <location filename="../../ui/visit_form.py" line="244"/>
         <source>Confirm and give reasons</source>
         <translation>确认并填写原因</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="249"/>
+        <location filename="../../ui/visit_form.py" line="250"/>
         <source>Implausible values: confirm each with a reason</source>
         <translation>不太可能的数值：请逐项填写原因确认</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="260"/>
+        <location filename="../../ui/visit_form.py" line="261"/>
         <source>This visit is complete: give a reason for each change</source>
         <translation>此访视已完成：请为每项修改填写原因</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="297"/>
+        <location filename="../../ui/visit_form.py" line="298"/>
         <source>Every line needs a reason.</source>
         <translation>每一行都需要填写原因。</translation>
     </message>
@@ -166,32 +166,32 @@
 <context>
     <name>FirstAdminDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="301"/>
+        <location filename="../../ui/login.py" line="302"/>
         <source>Create the administrator</source>
         <translation>创建管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="304"/>
+        <location filename="../../ui/login.py" line="305"/>
         <source>This database has no users yet. Create the administrator account; the administrator then creates the other accounts.</source>
         <translation>此数据库还没有用户。请创建管理员账户；其他账户由管理员创建。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="308"/>
+        <location filename="../../ui/login.py" line="309"/>
         <source>&amp;User name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="309"/>
+        <location filename="../../ui/login.py" line="310"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="311"/>
+        <location filename="../../ui/login.py" line="312"/>
         <source>&amp;Repeat password:</source>
         <translation>再次输入密码(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="315"/>
+        <location filename="../../ui/login.py" line="316"/>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
     </message>
@@ -362,32 +362,32 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>LockDialog</name>
     <message>
-        <location filename="../../ui/login.py" line="351"/>
+        <location filename="../../ui/login.py" line="352"/>
         <source>Locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="354"/>
+        <location filename="../../ui/login.py" line="355"/>
         <source>OutcomeDesk is locked. Enter your password to continue, or sign out so that another user can sign in; unsaved entries are kept as a draft.</source>
         <translation>OutcomeDesk 已锁定。请输入密码继续，或退出登录以便其他用户登录；未保存的录入已保存为草稿。</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="358"/>
+        <location filename="../../ui/login.py" line="359"/>
         <source>User name:</source>
         <translation>用户名：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="359"/>
+        <location filename="../../ui/login.py" line="360"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="360"/>
+        <location filename="../../ui/login.py" line="361"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="373"/>
+        <location filename="../../ui/login.py" line="374"/>
         <source>Only the user who was logged in can unlock.</source>
         <translation>只有原登录用户才能解锁。</translation>
     </message>
@@ -395,243 +395,243 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="292"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Open database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="443"/>
+        <location filename="../../ui/main_window.py" line="444"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="444"/>
+        <location filename="../../ui/main_window.py" line="445"/>
         <source>&amp;Participant</source>
         <translation>受试者(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
+        <location filename="../../ui/main_window.py" line="446"/>
         <source>&amp;Visit</source>
         <translation>访视(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446"/>
+        <location filename="../../ui/main_window.py" line="447"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="452"/>
+        <location filename="../../ui/main_window.py" line="453"/>
         <source>&amp;Open database…</source>
         <translation>打开数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="453"/>
+        <location filename="../../ui/main_window.py" line="454"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="455"/>
         <source>&amp;Lock now</source>
         <translation>立即锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="455"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="456"/>
+        <location filename="../../ui/main_window.py" line="457"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>Participant &amp;list</source>
         <translation>受试者列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>&amp;Add participant…</source>
         <translation>添加受试者(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>&amp;Edit attributes…</source>
         <translation>编辑基本信息(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>&amp;Next visit</source>
         <translation>下一次访视(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>&amp;Previous visit</source>
         <translation>上一次访视(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>&amp;Timeline</source>
         <translation>访视时间表(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>Mark &amp;missed…</source>
         <translation>标记为缺失(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="464"/>
+        <location filename="../../ui/main_window.py" line="465"/>
         <source>Record &amp;out of window…</source>
         <translation>记录超出时间窗(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465"/>
+        <location filename="../../ui/main_window.py" line="466"/>
         <source>&amp;Correct signed visit…</source>
         <translation>更正已签名访视(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="466"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>&amp;Sign…</source>
         <translation>签名(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="468"/>
         <source>Loc&amp;k…</source>
         <translation>锁定(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>&amp;History…</source>
         <translation>修改历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>&amp;Participant report (PDF)…</source>
         <translation>受试者报告（PDF）(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>&amp;Completed CRF of this visit (PDF)…</source>
         <translation>本次访视已填写的病例报告表（PDF）(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>&amp;Blank CRF of this visit (PDF)…</source>
         <translation>本次访视的空白病例报告表（PDF）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="473"/>
+        <location filename="../../ui/main_window.py" line="474"/>
         <source>Reports for &amp;all participants (PDF folder)…</source>
         <translation>全部受试者报告（PDF 文件夹）(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474"/>
+        <location filename="../../ui/main_window.py" line="475"/>
         <source>&amp;Export data (xlsx, SPSS, Stata, CSV)…</source>
         <translation>导出数据（xlsx、SPSS、Stata、CSV）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="475"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>&amp;Re-score study and flags</source>
         <translation>重新计分并检查标记(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="485"/>
+        <location filename="../../ui/main_window.py" line="486"/>
         <source>{user} ({role}) · {db}</source>
         <translation>{user}（{role}）· {db}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="582"/>
+        <location filename="../../ui/main_window.py" line="583"/>
         <source>History</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="597"/>
+        <location filename="../../ui/main_window.py" line="598"/>
         <source>Re-scoring the study…</source>
         <translation>正在重新计分…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="614"/>
+        <location filename="../../ui/main_window.py" line="615"/>
         <source>Re-scoring failed: {error}</source>
         <translation>重新计分失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="636"/>
+        <location filename="../../ui/main_window.py" line="637"/>
         <source>Save participant report</source>
         <translation>保存受试者报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="668"/>
+        <location filename="../../ui/main_window.py" line="669"/>
         <source>Laying out the participant report…</source>
         <translation>正在生成受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="670"/>
-        <location filename="../../ui/main_window.py" line="747"/>
+        <location filename="../../ui/main_window.py" line="671"/>
+        <location filename="../../ui/main_window.py" line="748"/>
         <source>Report written to {path}</source>
         <translation>报告已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="682"/>
+        <location filename="../../ui/main_window.py" line="683"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="723"/>
+        <location filename="../../ui/main_window.py" line="724"/>
         <source>Save case report form</source>
         <translation>保存病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="745"/>
+        <location filename="../../ui/main_window.py" line="746"/>
         <source>Laying out the case report form…</source>
         <translation>正在排版病例报告表…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="755"/>
+        <location filename="../../ui/main_window.py" line="756"/>
         <source>Folder for the reports</source>
         <translation>报告保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="778"/>
+        <location filename="../../ui/main_window.py" line="779"/>
         <source>Laying out the participant reports…</source>
         <translation>正在排版受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="780"/>
+        <location filename="../../ui/main_window.py" line="781"/>
         <source>{n} reports written to {path}</source>
         <translation>已写入 {n} 份报告到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="788"/>
+        <location filename="../../ui/main_window.py" line="789"/>
         <source>Export data</source>
         <translation>导出数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="832"/>
+        <location filename="../../ui/main_window.py" line="833"/>
         <source>Exporting the study data…</source>
         <translation>正在导出研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="835"/>
+        <location filename="../../ui/main_window.py" line="836"/>
         <source>Data exported to {path}</source>
         <translation>数据已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="837"/>
+        <location filename="../../ui/main_window.py" line="838"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -639,23 +639,23 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>OpenDatabaseDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="114"/>
-        <location filename="../../ui/main_window.py" line="142"/>
+        <location filename="../../ui/main_window.py" line="115"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Open database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118"/>
+        <location filename="../../ui/main_window.py" line="119"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>&amp;Database file or PostgreSQL URL:</source>
         <translation>数据库文件或 PostgreSQL 地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>OutcomeDesk databases (*.db *.sqlite);;All files (*)</source>
         <translation>OutcomeDesk 数据库 (*.db *.sqlite);;所有文件 (*)</translation>
     </message>
@@ -663,72 +663,77 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../ui/participants.py" line="363"/>
+        <location filename="../../ui/participants.py" line="364"/>
         <source>Add participant</source>
         <translation>添加受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="363"/>
+        <location filename="../../ui/participants.py" line="364"/>
         <source>Edit participant</source>
         <translation>编辑受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="366"/>
+        <location filename="../../ui/participants.py" line="367"/>
         <source>&amp;Code:</source>
         <translation>编号(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="367"/>
+        <location filename="../../ui/participants.py" line="368"/>
         <source>S&amp;ite:</source>
         <translation>中心(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="368"/>
+        <location filename="../../ui/participants.py" line="369"/>
         <source>&amp;Birth date:</source>
         <translation>出生日期(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="369"/>
+        <location filename="../../ui/participants.py" line="370"/>
         <source>&amp;Day 1 (first infusion):</source>
         <translation>第1天（首次输注）(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="370"/>
+        <location filename="../../ui/participants.py" line="371"/>
         <source>Scree&amp;ning number:</source>
         <translation>筛选号(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="371"/>
+        <location filename="../../ui/participants.py" line="372"/>
         <source>&amp;Reason for the change:</source>
         <translation>修改原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="402"/>
+        <location filename="../../ui/participants.py" line="403"/>
         <source>A participant code is required.</source>
         <translation>必须填写受试者编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="404"/>
+        <location filename="../../ui/participants.py" line="406"/>
+        <source>Participant {code} already exists: choose another code.</source>
+        <translation>受试者 {code} 已存在：请换一个编号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="409"/>
         <source>Choose a site.</source>
         <translation>请选择中心。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="410"/>
+        <location filename="../../ui/participants.py" line="415"/>
         <source>Not a date (YYYY-MM-DD).</source>
         <translation>不是日期（YYYY-MM-DD）。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="435"/>
+        <location filename="../../ui/participants.py" line="440"/>
         <source>Not a number.</source>
         <translation>不是数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="437"/>
+        <location filename="../../ui/participants.py" line="442"/>
         <source>A reason is required for every change.</source>
         <translation>每项修改都必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="447"/>
+        <location filename="../../ui/participants.py" line="459"/>
         <source>(press OK again to confirm)</source>
         <translation>（再次按“确定”以确认）</translation>
     </message>
@@ -736,37 +741,37 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ParticipantListPage</name>
     <message>
-        <location filename="../../ui/participants.py" line="176"/>
+        <location filename="../../ui/participants.py" line="177"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="177"/>
+        <location filename="../../ui/participants.py" line="178"/>
         <source>code, screening or randomisation number</source>
         <translation>编号、筛选号或随机号</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="178"/>
+        <location filename="../../ui/participants.py" line="179"/>
         <source>&amp;Overdue visits</source>
         <translation>逾期访视(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="179"/>
+        <location filename="../../ui/participants.py" line="180"/>
         <source>Open &amp;flags</source>
         <translation>未处理标记(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="187"/>
+        <location filename="../../ui/participants.py" line="188"/>
         <source>All sites</source>
         <translation>全部中心</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="194"/>
+        <location filename="../../ui/participants.py" line="195"/>
         <source>All statuses</source>
         <translation>全部状态</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="221"/>
+        <location filename="../../ui/participants.py" line="222"/>
         <source>{shown} of {total} participants</source>
         <translation>共 {total} 名受试者，显示 {shown} 名</translation>
     </message>
@@ -774,133 +779,133 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ParticipantPage</name>
     <message>
-        <location filename="../../ui/participant_page.py" line="173"/>
+        <location filename="../../ui/participant_page.py" line="174"/>
         <source>Choose a visit in the timeline and press Enter (Alt+Up/Alt+Down switch visits).</source>
         <translation>在访视时间表中选择访视并按 Enter（Alt+↑/Alt+↓ 切换访视）。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="222"/>
+        <location filename="../../ui/participant_page.py" line="223"/>
         <source>site</source>
         <translation>中心</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="222"/>
+        <location filename="../../ui/participant_page.py" line="223"/>
         <source>age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="222"/>
+        <location filename="../../ui/participant_page.py" line="223"/>
         <source>day 1</source>
         <translation>第1天</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="286"/>
+        <location filename="../../ui/participant_page.py" line="287"/>
         <source>Draft found</source>
         <translation>发现草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="287"/>
+        <location filename="../../ui/participant_page.py" line="288"/>
         <source>An unsaved draft of this visit exists (saved {when} UTC). Restore it?</source>
         <translation>此访视有未保存的草稿（保存于 UTC {when}）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="309"/>
+        <location filename="../../ui/participant_page.py" line="310"/>
         <source>Open a visit first.</source>
         <translation>请先打开一次访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="316"/>
+        <location filename="../../ui/participant_page.py" line="317"/>
         <source>Not done</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="329"/>
+        <location filename="../../ui/participant_page.py" line="330"/>
         <source>Mark missed</source>
         <translation>标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="332"/>
+        <location filename="../../ui/participant_page.py" line="333"/>
         <source>Mark visit missed</source>
         <translation>标记访视缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="333"/>
+        <location filename="../../ui/participant_page.py" line="334"/>
         <source>Why was {visit} missed?</source>
         <translation>{visit}为什么缺失？</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="353"/>
+        <location filename="../../ui/participant_page.py" line="354"/>
         <source>Out of window</source>
         <translation>超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="356"/>
+        <location filename="../../ui/participant_page.py" line="357"/>
         <source>Record out of window</source>
         <translation>记录超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="357"/>
+        <location filename="../../ui/participant_page.py" line="358"/>
         <source>Window {start} … {end}. Give the actual date and why it is outside.</source>
         <translation>时间窗 {start} … {end}。请填写实际日期及超出原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="382"/>
-        <location filename="../../ui/participant_page.py" line="385"/>
+        <location filename="../../ui/participant_page.py" line="383"/>
+        <location filename="../../ui/participant_page.py" line="386"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="385"/>
+        <location filename="../../ui/participant_page.py" line="386"/>
         <source>Save the visit first.</source>
         <translation>请先保存访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="387"/>
+        <location filename="../../ui/participant_page.py" line="388"/>
         <source>review and approval</source>
         <translation>审阅并批准</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="387"/>
+        <location filename="../../ui/participant_page.py" line="388"/>
         <source>authorship</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="389"/>
+        <location filename="../../ui/participant_page.py" line="390"/>
         <source>Sign visit</source>
         <translation>访视签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="390"/>
+        <location filename="../../ui/participant_page.py" line="391"/>
         <source>Signing {visit} of {code} as {user}. Re-enter your password.</source>
         <translation>以 {user} 身份为 {code} 的{visit}签名。请再次输入密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="413"/>
+        <location filename="../../ui/participant_page.py" line="414"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="415"/>
+        <location filename="../../ui/participant_page.py" line="416"/>
         <source>Unlock visit</source>
         <translation>解锁访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="415"/>
+        <location filename="../../ui/participant_page.py" line="416"/>
         <source>Lock visit</source>
         <translation>锁定访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="416"/>
+        <location filename="../../ui/participant_page.py" line="417"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="427"/>
+        <location filename="../../ui/participant_page.py" line="428"/>
         <source>Correct signed visit</source>
         <translation>更正已签名访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="429"/>
+        <location filename="../../ui/participant_page.py" line="430"/>
         <source>Changing a signed visit voids its signature; it must then be signed again. Every change needs a reason. Continue?</source>
         <translation>修改已签名的访视会使签名失效，之后需要重新签名。每项修改都需要原因。是否继续？</translation>
     </message>
@@ -979,27 +984,27 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="60"/>
+        <location filename="../../ui/main_window.py" line="61"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="67"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="68"/>
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="70"/>
         <source>&amp;Lock after idle:</source>
         <translation>空闲后锁定(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77"/>
+        <location filename="../../ui/main_window.py" line="78"/>
         <source>The language is switched in the Language menu.</source>
         <translation>语言在“语言”菜单中切换。</translation>
     </message>
@@ -1007,34 +1012,62 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/participant_page.py" line="62"/>
+        <location filename="../../ui/participant_page.py" line="63"/>
         <source>&amp;Date:</source>
         <translation>日期(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="68"/>
+        <location filename="../../ui/participant_page.py" line="69"/>
         <source>&amp;Meaning:</source>
         <translation>签名含义(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="73"/>
+        <location filename="../../ui/participant_page.py" line="74"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="77"/>
+        <location filename="../../ui/participant_page.py" line="78"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="94"/>
+        <location filename="../../ui/participant_page.py" line="95"/>
         <source>A reason is required.</source>
         <translation>必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="100"/>
+        <location filename="../../ui/participant_page.py" line="101"/>
         <source>Not a date (YYYY-MM-DD).</source>
         <translation>不是日期（YYYY-MM-DD）。</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../ui/store_messages.py" line="21"/>
+        <source>assessor</source>
+        <translation>评估员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="22"/>
+        <source>investigator</source>
+        <translation>研究者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="23"/>
+        <source>data manager</source>
+        <translation>数据管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="24"/>
+        <source>statistician</source>
+        <translation>统计师</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="25"/>
+        <source>administrator</source>
+        <translation>管理员</translation>
     </message>
 </context>
 <context>
@@ -1085,27 +1118,27 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/login.py" line="202"/>
+        <location filename="../../ui/login.py" line="203"/>
         <source>{program} {version} — sign in</source>
         <translation>{program} {version} — 登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="207"/>
+        <location filename="../../ui/login.py" line="208"/>
         <source>Database: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="210"/>
+        <location filename="../../ui/login.py" line="211"/>
         <source>&amp;User name:</source>
         <translation>用户名(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="211"/>
+        <location filename="../../ui/login.py" line="212"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/login.py" line="212"/>
+        <location filename="../../ui/login.py" line="213"/>
         <source>&amp;Sign in</source>
         <translation>登录(&amp;S)</translation>
     </message>
@@ -1147,6 +1180,54 @@ Audit reason of every value: {reason}</source>
     </message>
 </context>
 <context>
+    <name>StoreMessages</name>
+    <message>
+        <location filename="../../ui/store_messages.py" line="37"/>
+        <source>Unknown user name or wrong password.</source>
+        <translation>用户名不存在或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="44"/>
+        <source>Wrong password: the visit was not signed.</source>
+        <translation>密码错误：访视未签名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="51"/>
+        <source>The account no longer exists or is disabled.</source>
+        <translation>该账户已不存在或已停用。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="61"/>
+        <source>Account {user} is locked after {n} failed sign-ins; try again after {until} UTC or ask an administrator.</source>
+        <translation>账户 {user} 因 {n} 次登录失败已被锁定；请在 {until} UTC 之后重试，或联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="73"/>
+        <source>Account {user} is now locked for {minutes} minutes after {n} failed sign-ins.</source>
+        <translation>账户 {user} 因 {n} 次登录失败，现已锁定 {minutes} 分钟。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="81"/>
+        <source>Account {user} is locked.</source>
+        <translation>账户 {user} 已被锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="88"/>
+        <source>Participant {code} already exists: choose another code.</source>
+        <translation>受试者 {code} 已存在：请换一个编号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="95"/>
+        <source>{what} was changed by someone else since you opened it; reload it and enter your change again.</source>
+        <translation>自您打开后，{what} 已被他人修改；请重新载入后再次录入您的修改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/store_messages.py" line="104"/>
+        <source>Your role ({role}) may not do this: {what}.</source>
+        <translation>您的角色（{role}）无权执行此操作：{what}。</translation>
+    </message>
+</context>
+<context>
     <name>VisitForm</name>
     <message>
         <location filename="../../ui/store_bridge.py" line="169"/>
@@ -1159,82 +1240,82 @@ Audit reason of every value: {reason}</source>
         <translation>{date} 超出时间窗 {start} … {end}。原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="165"/>
+        <location filename="../../ui/visit_form.py" line="166"/>
         <source>timed by the program</source>
         <translation>由程序计时</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="512"/>
+        <location filename="../../ui/visit_form.py" line="513"/>
         <source>&amp;Visit date:</source>
         <translation>访视日期(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="513"/>
+        <location filename="../../ui/visit_form.py" line="514"/>
         <source>Scores (updated as you type)</source>
         <translation>评分（随输入实时更新）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="519"/>
+        <location filename="../../ui/visit_form.py" line="520"/>
         <source>Keys: digits pick coded answers; Enter/Tab next field; Ctrl+PgDown/PgUp next/previous page; Ctrl+S save; Ctrl+Z/Ctrl+Y undo/redo; Ctrl+Shift+H field history; Delete on an empty field clears its missing code. Missing data: {keys}.</source>
         <translation>按键：数字选择编码答案；Enter/Tab 下一项；Ctrl+PgDown/PgUp 下一页/上一页；Ctrl+S 保存；Ctrl+Z/Ctrl+Y 撤销/重做；Ctrl+Shift+H 字段修改历史；在空字段按 Delete 清除缺失代码。缺失数据：{keys}。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="540"/>
+        <location filename="../../ui/visit_form.py" line="541"/>
         <source>signed by {user}</source>
         <translation>由 {user} 签名</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="542"/>
+        <location filename="../../ui/visit_form.py" line="543"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="544"/>
+        <location filename="../../ui/visit_form.py" line="545"/>
         <source>window</source>
         <translation>时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="625"/>
+        <location filename="../../ui/visit_form.py" line="626"/>
         <source>Missing-data code {code} does not apply here (allowed: {allowed})</source>
         <translation>缺失代码 {code} 不适用于此项（允许：{allowed}）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="924"/>
+        <location filename="../../ui/visit_form.py" line="925"/>
         <source>Locked: read-only. A data manager can unlock it (with a reason).</source>
         <translation>已锁定：只读。数据管理员可解锁（需填写原因）。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="926"/>
+        <location filename="../../ui/visit_form.py" line="927"/>
         <source>Recorded as {status}: no entry.</source>
         <translation>已记录为{status}：无需录入。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="929"/>
+        <location filename="../../ui/visit_form.py" line="930"/>
         <source>Signed: read-only. Use Visit ▸ Correct signed visit to change it; the signature is then voided and must be given again.</source>
         <translation>已签名：只读。如需修改请使用“访视 ▸ 更正已签名访视”；签名随之失效，需要重新签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="933"/>
+        <location filename="../../ui/visit_form.py" line="934"/>
         <source>Read-only for your role.</source>
         <translation>您的角色只能查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="959"/>
-        <location filename="../../ui/visit_form.py" line="1011"/>
-        <location filename="../../ui/visit_form.py" line="1054"/>
-        <location filename="../../ui/visit_form.py" line="1057"/>
+        <location filename="../../ui/visit_form.py" line="960"/>
+        <location filename="../../ui/visit_form.py" line="1012"/>
+        <location filename="../../ui/visit_form.py" line="1055"/>
+        <location filename="../../ui/visit_form.py" line="1058"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="961"/>
+        <location filename="../../ui/visit_form.py" line="962"/>
         <source>Fix the values marked red first (or record a missing-data code):
 {msgs}</source>
         <translation>请先更正标红的数值（或记录缺失代码）：
 {msgs}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="1012"/>
+        <location filename="../../ui/visit_form.py" line="1013"/>
         <source>The visit date is not a valid date (YYYY-MM-DD).</source>
         <translation>访视日期不是有效日期（YYYY-MM-DD）。</translation>
     </message>
