@@ -51,6 +51,8 @@ if TYPE_CHECKING:
     from ui.workers import Task
 
 FLAGS_DELAY_MS = 300
+WINDOW_TITLE_ALLOWANCE = 40  # a title bar's height before the window manager has framed it
+WINDOW_EDGE_ALLOWANCE = 16  # the frame's left and right borders, likewise
 LANGUAGE_NAMES = {"en": "English", "zh_CN": "简体中文"}
 
 
@@ -907,6 +909,30 @@ class MainWindow(QMainWindow):
                 self.resize(1280, 800)
         else:
             self.resize(1280, 800)
+        self._fit_screen()
+
+    def _fit_screen(self) -> None:
+        """Keep the window, with its title bar, inside the screen's free area: on the clinic
+        laptop (1366×768, a task bar) the default 1280×800 put the key help, the status bar
+        and the bottom of every form below the screen's edge."""
+        screen = QGuiApplication.screenAt(self.geometry().center()) or (
+            QGuiApplication.primaryScreen()
+        )
+        if screen is None:
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry()
+        title = frame.height() - self.height() if self.isVisible() else WINDOW_TITLE_ALLOWANCE
+        edge = frame.width() - self.width() if self.isVisible() else WINDOW_EDGE_ALLOWANCE
+        width = min(self.width(), free.width() - edge)
+        height = min(self.height(), free.height() - title)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        if not free.contains(self.frameGeometry()):
+            self.move(
+                max(free.left(), min(self.x(), free.right() - width - edge)),
+                max(free.top(), min(self.y(), free.bottom() - height - title)),
+            )
 
     def closeEvent(self, ev: QCloseEvent) -> None:
         self._save_draft_now()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import (
@@ -31,6 +32,21 @@ def _counted(unit: str, n: int) -> str | None:
     return None
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef]")
+
+
+def language_part(text: str) -> str:
+    """The current language's half of a text recorded as "English / 中文" (e.g. the Fried rules
+    used, scoring/fried.py ``rules_text``); any other text as it is."""
+    start = 0
+    while (i := text.find(" / ", start)) >= 0:
+        en, zh = text[:i], text[i + 3 :]
+        if zh and _CJK.match(zh) and not _CJK.search(en):
+            return i18n.pick(en, zh)
+        start = i + 3
+    return text
+
+
 def format_score(score: Score, value: object) -> str:
     """A score's value as shown: a category's label; a quantity with its unit in the current
     language (a score with a unit is a quantity even when its values are listed as choices,
@@ -42,7 +58,7 @@ def format_score(score: Score, value: object) -> str:
             if isinstance(value, int | float) and c.code == value:
                 return i18n.pick(c.en, c.zh)
     if score.is_text or isinstance(value, str):
-        return str(value)
+        return language_part(str(value))
     try:
         number = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):

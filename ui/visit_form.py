@@ -960,7 +960,9 @@ class VisitForm(QWidget):
                 self.tr("Not saved"),
                 self.tr(
                     "Fix the values marked red first (or record a missing-data code):\n{msgs}"
-                ).format(msgs="\n".join(list(errors.values())[:8])),
+                ).format(
+                    msgs="\n".join(self.field_message(n, m) for n, m in list(errors.items())[:8])
+                ),
             )
             return False
         changed = self.changed_items()
@@ -972,7 +974,7 @@ class VisitForm(QWidget):
             return True
         stored_conf = {k: getattr(a, "confirm_reason", None) for k, a in self.ctx.answers.items()}
         warnings = [
-            (k, m)
+            (k, self.field_message(k, m))
             for k, m in self.warning_flags().items()
             if not (k in stored_conf and stored_conf[k] and k not in changed)
         ]
@@ -993,6 +995,23 @@ class VisitForm(QWidget):
                 return False
             confirmations, reasons = dlg.confirmations(), dlg.reasons()
         return self._write(changed, confirmations, reasons, visit_date)
+
+    def field_message(self, name: str, message: str) -> str:
+        """A flag message named as the user sees the field on the form: its page, its code on
+        the paper form (Q3a) and its label, not the codebook name the engine writes
+        (sf36_03)."""
+        for sep in (": ", "："):
+            if message.startswith(name + sep):
+                message = message[len(name) + len(sep) :]
+                break
+        row = self.rows.get(name)
+        if row is None:
+            return message
+        page = next(p for p in self.pages if name in p.rows)
+        where = i18n.pick(page.inst.en, page.inst.zh)
+        return self.tr("{page} · {code} {label}: {message}").format(
+            page=where, code=row.code.text(), label=item_label(row.item), message=message
+        )
 
     def advance_to(self, name: str) -> None:
         order = [n for page in self.pages for n in page.rows]

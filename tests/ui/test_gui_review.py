@@ -29,9 +29,7 @@ def _signed_in_window(qtbot, store, who):
     return window
 
 
-def test_wrong_password_is_said_in_chinese_at_sign_in_and_on_the_lock_screen(
-    qtbot, store
-) -> None:
+def test_wrong_password_is_said_in_chinese_at_sign_in_and_on_the_lock_screen(qtbot, store) -> None:
     """The store's English 'unknown user name or wrong password' was shown as it was in the
     Chinese program, on the sign-in page and on the lock screen."""
     from ui.app import start
@@ -180,4 +178,79 @@ def test_add_participant_messages_are_shown_whole(qtbot, store) -> None:
     assert {"birth_date", "height_cm"} <= set(seen["shown"]), seen  # type: ignore[arg-type]
     assert seen["clipped"] == [], seen
     assert seen["fits"]
+    window.close()
+
+
+def test_the_window_fits_the_screen_it_opens_on(qtbot, store) -> None:
+    """The first start opened 1280×800 whatever the screen: on the clinic laptop (1366×768
+    with a task bar) the key help, the status bar and the form's last rows were below the
+    screen's edge. The offscreen screen here is 800×800."""
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(store, None, Settings(), db_label="study.db")
+    qtbot.addWidget(window)
+    free = QGuiApplication.primaryScreen().availableGeometry()
+    assert window.width() <= free.width()
+    assert window.height() + 40 <= free.height()  # room for a title bar
+    window.show()
+    assert free.contains(window.frameGeometry()), (free, window.frameGeometry())
+    window.close()
+
+
+def _baseline_form(qtbot, store, window_who=ASSESSOR):
+    session = store.login(*ASSESSOR)
+    store.add_participant(session, "SH-020", "SH", "F", dt.date(1955, 1, 2), 158, 52, DAY1)
+    window = _signed_in_window(qtbot, store, window_who)
+    window.open_participant("SH-020")
+    form = window.page.open_visit("BL")
+    return window, form
+
+
+def test_not_saved_names_the_field_as_the_form_shows_it(qtbot, store) -> None:
+    """An impossible SF-36 answer was reported as 'sf36_01: …' while the form says 'Q1' and
+    the question: the nurse could not tell which field was meant."""
+    i18n.apply("zh_CN")
+    window, form = _baseline_form(qtbot, store)
+    form.focus_first()
+    first = form.pages[0].edits[0]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first, timeout=5000)
+    type_text(qtbot, "7")  # SF-36 Q1 has the codes 1–5
+    texts: list[str] = []
+
+    def read(box) -> None:
+        texts.append(box.findChild(QLabel, "qt_msgbox_label").text())
+        key(qtbot, Qt.Key.Key_Return)
+
+    on_next_modal(read)
+    shortcut(qtbot, window, "Ctrl+S")
+    qtbot.waitUntil(lambda: bool(texts), timeout=10_000)
+    item = first.item
+    line = texts[0].splitlines()[1]
+    assert line.startswith(f"{form.pages[0].inst.zh} · {item.form_label} {item.zh}："), line
+    assert f"{item.name}：" not in line and f"{item.name}:" not in line
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=5000)
+    assert focus() is first
+    window.close()
+
+
+def test_fried_rules_used_are_shown_in_the_users_language(qtbot, store) -> None:
+    """The 'Fried rules used' score (recorded 'English / 中文', scoring/fried.py rules_text)
+    was shown with both halves, English in the Chinese program and Chinese in the English
+    one, in the scores panel and on the Fried page."""
+    i18n.apply("zh_CN")
+    window, form = _baseline_form(qtbot, store)
+    index = next(i for i, p in enumerate(form.pages) if p.inst.key == "fried")
+    form.goto_page(index)
+    qtbot.waitUntil(lambda: focus() is form.pages[index].edits[0], timeout=5000)
+    for _ in form.pages[index].edits:
+        type_text(qtbot, "0")  # coded answers advance by themselves
+    zh = form.scores_model.display("fried_rules")
+    assert zh and "步速缓慢" in zh and "slowness" not in zh, zh
+    assert "slowness" not in form.pages[index].summary.text()
+    i18n.apply("en")
+    QApplication.processEvents()
+    en = form.scores_model.display("fried_rules")
+    assert en.startswith("slowness") and "步速" not in en, en
     window.close()
