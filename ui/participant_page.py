@@ -129,6 +129,8 @@ class ParticipantPage(QWidget):
         # bumps the visit's row version (store.save_answers), and the visit rows are re-read at
         # each open, so an entry is never stale; switching back and forth reads each visit once
         self._answers: dict[tuple[str, int], dict[str, Any]] = {}
+        # (participant, visit) whose draft this session wrote (shared with the forms)
+        self.drafted: set[tuple[str, str]] = set()
         lay = QVBoxLayout(self)
         lay.setContentsMargins(4, 4, 4, 4)
         self.header = QLabel()
@@ -258,6 +260,7 @@ class ParticipantPage(QWidget):
             form = VisitForm(self.store, self.session, ctx)
             form.saved.connect(lambda f=form: self._after_save(f))
             form.history_requested.connect(self.history_requested)
+            form.drafted = self.drafted
             self.forms[key] = form
             self.stack.addWidget(form)
         else:
@@ -266,7 +269,12 @@ class ParticipantPage(QWidget):
         self.stack.setCurrentWidget(form)
         self.view.setCurrentIndex(self.timeline.index(row, 0))
         if ctx.draft and not form.read_only:
-            self._offer_draft(form, ctx.draft)
+            if (self.code, visit.visit) in self.drafted:
+                # typed here in this session a moment ago (then another visit was opened):
+                # put back without a question that could throw it away
+                form.apply_draft(self._draft_payload(ctx.draft))
+            else:
+                self._offer_draft(form, ctx.draft)
         if focus:
             form.focus_first()
         return form
@@ -279,22 +287,33 @@ class ParticipantPage(QWidget):
             self._answers[key] = answers
         return answers
 
+    @staticmethod
+    def _draft_payload(draft: Any) -> Any:
+        return draft.get("payload", draft) if isinstance(draft, dict) else draft
+
     def _offer_draft(self, form: VisitForm, draft: dict) -> None:
-        payload = draft.get("payload", draft) if isinstance(draft, dict) else draft
+        """A draft left by an earlier session (a crash, a sign-out): restore it, or discard it
+        on an explicit No. Escape restores: closing the question must not throw typing away."""
+        payload = self._draft_payload(draft)
         when = payload.get("saved_utc", "") if isinstance(payload, dict) else ""
-        answer = QMessageBox.question(
-            self,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             self.tr("Draft found"),
             self.tr("An unsaved draft of this visit exists (saved {when} UTC). Restore it?").format(
                 when=when
             ),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
+            self,
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            form.apply_draft(payload)
-        else:
+        box.setObjectName("draftOffer")
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("&Discard the draft"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setEscapeButton(QMessageBox.StandardButton.Yes)
+        box.exec()
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.No):
             self.store.discard_draft(self.session, self.code, form.ctx.visit.visit)
+        else:
+            form.apply_draft(payload)
 
     def _after_save(self, form: VisitForm) -> None:
         self.reload_timeline(form.ctx.visit.visit)

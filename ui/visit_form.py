@@ -333,6 +333,7 @@ class VisitForm(QWidget):
         self.last_evaluation: Evaluation | None = None
         self.flags: dict[str, tuple[Level, str]] = {}
         self.editing_unlocked = False
+        self.drafted: set[tuple[str, str]] = set()  # drafts written by this session
         self._pending: set[str] = set()
         self._dependents_timer = QTimer(self)
         self._dependents_timer.setSingleShot(True)
@@ -901,6 +902,7 @@ class VisitForm(QWidget):
         self.store.save_draft(
             self.session, self.ctx.participant.code, self.ctx.visit.visit, self.draft_payload()
         )
+        self.drafted.add((self.ctx.participant.code, self.ctx.visit.visit))
 
     # ---------------------------------------------------------------- read-only
     @property

@@ -395,243 +395,243 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="295"/>
         <source>Open database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="445"/>
+        <location filename="../../ui/main_window.py" line="446"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="446"/>
+        <location filename="../../ui/main_window.py" line="447"/>
         <source>&amp;Participant</source>
         <translation>受试者(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="447"/>
+        <location filename="../../ui/main_window.py" line="448"/>
         <source>&amp;Visit</source>
         <translation>访视(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="448"/>
+        <location filename="../../ui/main_window.py" line="449"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="449"/>
+        <location filename="../../ui/main_window.py" line="450"/>
         <source>&amp;Language</source>
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="454"/>
+        <location filename="../../ui/main_window.py" line="455"/>
         <source>&amp;Open database…</source>
         <translation>打开数据库(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="455"/>
+        <location filename="../../ui/main_window.py" line="456"/>
         <source>&amp;Preferences…</source>
         <translation>偏好设置(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="456"/>
+        <location filename="../../ui/main_window.py" line="457"/>
         <source>&amp;Lock now</source>
         <translation>立即锁定(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="457"/>
+        <location filename="../../ui/main_window.py" line="458"/>
         <source>Sign &amp;out</source>
         <translation>退出登录(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="458"/>
+        <location filename="../../ui/main_window.py" line="459"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="459"/>
+        <location filename="../../ui/main_window.py" line="460"/>
         <source>Participant &amp;list</source>
         <translation>受试者列表(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="460"/>
+        <location filename="../../ui/main_window.py" line="461"/>
         <source>&amp;Add participant…</source>
         <translation>添加受试者(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="461"/>
+        <location filename="../../ui/main_window.py" line="462"/>
         <source>&amp;Edit attributes…</source>
         <translation>编辑基本信息(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="462"/>
+        <location filename="../../ui/main_window.py" line="463"/>
         <source>&amp;Next visit</source>
         <translation>下一次访视(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="463"/>
+        <location filename="../../ui/main_window.py" line="464"/>
         <source>&amp;Previous visit</source>
         <translation>上一次访视(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="464"/>
+        <location filename="../../ui/main_window.py" line="465"/>
         <source>&amp;Timeline</source>
         <translation>访视时间表(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="465"/>
+        <location filename="../../ui/main_window.py" line="466"/>
         <source>Mark &amp;missed…</source>
         <translation>标记为缺失(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="466"/>
+        <location filename="../../ui/main_window.py" line="467"/>
         <source>Record &amp;out of window…</source>
         <translation>记录超出时间窗(&amp;O)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="467"/>
+        <location filename="../../ui/main_window.py" line="468"/>
         <source>&amp;Correct signed visit…</source>
         <translation>更正已签名访视(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="468"/>
+        <location filename="../../ui/main_window.py" line="469"/>
         <source>&amp;Sign…</source>
         <translation>签名(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="469"/>
+        <location filename="../../ui/main_window.py" line="470"/>
         <source>Loc&amp;k…</source>
         <translation>锁定(&amp;K)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="470"/>
+        <location filename="../../ui/main_window.py" line="471"/>
         <source>&amp;Unlock…</source>
         <translation>解锁(&amp;U)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="471"/>
+        <location filename="../../ui/main_window.py" line="472"/>
         <source>&amp;History…</source>
         <translation>修改历史(&amp;H)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="472"/>
+        <location filename="../../ui/main_window.py" line="473"/>
         <source>&amp;Participant report (PDF)…</source>
         <translation>受试者报告（PDF）(&amp;P)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="473"/>
+        <location filename="../../ui/main_window.py" line="474"/>
         <source>&amp;Completed CRF of this visit (PDF)…</source>
         <translation>本次访视已填写的病例报告表（PDF）(&amp;C)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="474"/>
+        <location filename="../../ui/main_window.py" line="475"/>
         <source>&amp;Blank CRF of this visit (PDF)…</source>
         <translation>本次访视的空白病例报告表（PDF）(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="475"/>
+        <location filename="../../ui/main_window.py" line="476"/>
         <source>Reports for &amp;all participants (PDF folder)…</source>
         <translation>全部受试者报告（PDF 文件夹）(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="476"/>
+        <location filename="../../ui/main_window.py" line="477"/>
         <source>&amp;Export data (xlsx, SPSS, Stata, CSV)…</source>
         <translation>导出数据（xlsx、SPSS、Stata、CSV）(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="477"/>
+        <location filename="../../ui/main_window.py" line="478"/>
         <source>&amp;Import data…</source>
         <translation>导入数据(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="478"/>
+        <location filename="../../ui/main_window.py" line="479"/>
         <source>&amp;Re-score study and flags</source>
         <translation>重新计分并检查标记(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="487"/>
+        <location filename="../../ui/main_window.py" line="488"/>
         <source>{user} ({role}) · {db}</source>
         <translation>{user}（{role}）· {db}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="584"/>
+        <location filename="../../ui/main_window.py" line="585"/>
         <source>History</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="599"/>
+        <location filename="../../ui/main_window.py" line="600"/>
         <source>Re-scoring the study…</source>
         <translation>正在重新计分…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="616"/>
+        <location filename="../../ui/main_window.py" line="617"/>
         <source>Re-scoring failed: {error}</source>
         <translation>重新计分失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="638"/>
+        <location filename="../../ui/main_window.py" line="639"/>
         <source>Save participant report</source>
         <translation>保存受试者报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="670"/>
+        <location filename="../../ui/main_window.py" line="671"/>
         <source>Laying out the participant report…</source>
         <translation>正在生成受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="672"/>
-        <location filename="../../ui/main_window.py" line="749"/>
+        <location filename="../../ui/main_window.py" line="673"/>
+        <location filename="../../ui/main_window.py" line="750"/>
         <source>Report written to {path}</source>
         <translation>报告已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="684"/>
+        <location filename="../../ui/main_window.py" line="685"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="725"/>
+        <location filename="../../ui/main_window.py" line="726"/>
         <source>Save case report form</source>
         <translation>保存病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="747"/>
+        <location filename="../../ui/main_window.py" line="748"/>
         <source>Laying out the case report form…</source>
         <translation>正在排版病例报告表…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="757"/>
+        <location filename="../../ui/main_window.py" line="758"/>
         <source>Folder for the reports</source>
         <translation>报告保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="780"/>
+        <location filename="../../ui/main_window.py" line="781"/>
         <source>Laying out the participant reports…</source>
         <translation>正在排版受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="782"/>
+        <location filename="../../ui/main_window.py" line="783"/>
         <source>{n} reports written to {path}</source>
         <translation>已写入 {n} 份报告到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="790"/>
+        <location filename="../../ui/main_window.py" line="791"/>
         <source>Export data</source>
         <translation>导出数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="834"/>
+        <location filename="../../ui/main_window.py" line="835"/>
         <source>Exporting the study data…</source>
         <translation>正在导出研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="837"/>
+        <location filename="../../ui/main_window.py" line="838"/>
         <source>Data exported to {path}</source>
         <translation>数据已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="839"/>
+        <location filename="../../ui/main_window.py" line="840"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -639,23 +639,23 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>OpenDatabaseDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Open database</source>
         <translation>打开数据库</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120"/>
+        <location filename="../../ui/main_window.py" line="121"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>&amp;Database file or PostgreSQL URL:</source>
         <translation>数据库文件或 PostgreSQL 地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>OutcomeDesk databases (*.db *.sqlite);;All files (*)</source>
         <translation>OutcomeDesk 数据库 (*.db *.sqlite);;所有文件 (*)</translation>
     </message>
@@ -779,133 +779,138 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ParticipantPage</name>
     <message>
-        <location filename="../../ui/participant_page.py" line="174"/>
+        <location filename="../../ui/participant_page.py" line="176"/>
         <source>Choose a visit in the timeline and press Enter (Alt+Up/Alt+Down switch visits).</source>
         <translation>在访视时间表中选择访视并按 Enter（Alt+↑/Alt+↓ 切换访视）。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="223"/>
+        <location filename="../../ui/participant_page.py" line="225"/>
         <source>site</source>
         <translation>中心</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="223"/>
+        <location filename="../../ui/participant_page.py" line="225"/>
         <source>age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="223"/>
+        <location filename="../../ui/participant_page.py" line="225"/>
         <source>day 1</source>
         <translation>第1天</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="287"/>
+        <location filename="../../ui/participant_page.py" line="301"/>
         <source>Draft found</source>
         <translation>发现草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="288"/>
+        <location filename="../../ui/participant_page.py" line="302"/>
         <source>An unsaved draft of this visit exists (saved {when} UTC). Restore it?</source>
         <translation>此访视有未保存的草稿（保存于 UTC {when}）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="310"/>
+        <location filename="../../ui/participant_page.py" line="309"/>
+        <source>&amp;Discard the draft</source>
+        <translation>丢弃草稿(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participant_page.py" line="329"/>
         <source>Open a visit first.</source>
         <translation>请先打开一次访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="317"/>
+        <location filename="../../ui/participant_page.py" line="336"/>
         <source>Not done</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="330"/>
+        <location filename="../../ui/participant_page.py" line="349"/>
         <source>Mark missed</source>
         <translation>标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="333"/>
+        <location filename="../../ui/participant_page.py" line="352"/>
         <source>Mark visit missed</source>
         <translation>标记访视缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="334"/>
+        <location filename="../../ui/participant_page.py" line="353"/>
         <source>Why was {visit} missed?</source>
         <translation>{visit}为什么缺失？</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="354"/>
+        <location filename="../../ui/participant_page.py" line="373"/>
         <source>Out of window</source>
         <translation>超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="357"/>
+        <location filename="../../ui/participant_page.py" line="376"/>
         <source>Record out of window</source>
         <translation>记录超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="358"/>
+        <location filename="../../ui/participant_page.py" line="377"/>
         <source>Window {start} … {end}. Give the actual date and why it is outside.</source>
         <translation>时间窗 {start} … {end}。请填写实际日期及超出原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="383"/>
-        <location filename="../../ui/participant_page.py" line="386"/>
+        <location filename="../../ui/participant_page.py" line="402"/>
+        <location filename="../../ui/participant_page.py" line="405"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="386"/>
+        <location filename="../../ui/participant_page.py" line="405"/>
         <source>Save the visit first.</source>
         <translation>请先保存访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="388"/>
+        <location filename="../../ui/participant_page.py" line="407"/>
         <source>review and approval</source>
         <translation>审阅并批准</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="388"/>
+        <location filename="../../ui/participant_page.py" line="407"/>
         <source>authorship</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="390"/>
+        <location filename="../../ui/participant_page.py" line="409"/>
         <source>Sign visit</source>
         <translation>访视签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="391"/>
+        <location filename="../../ui/participant_page.py" line="410"/>
         <source>Signing {visit} of {code} as {user}. Re-enter your password.</source>
         <translation>以 {user} 身份为 {code} 的{visit}签名。请再次输入密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="414"/>
+        <location filename="../../ui/participant_page.py" line="433"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="416"/>
+        <location filename="../../ui/participant_page.py" line="435"/>
         <source>Unlock visit</source>
         <translation>解锁访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="416"/>
+        <location filename="../../ui/participant_page.py" line="435"/>
         <source>Lock visit</source>
         <translation>锁定访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="417"/>
+        <location filename="../../ui/participant_page.py" line="436"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="428"/>
+        <location filename="../../ui/participant_page.py" line="447"/>
         <source>Correct signed visit</source>
         <translation>更正已签名访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="430"/>
+        <location filename="../../ui/participant_page.py" line="449"/>
         <source>Changing a signed visit voids its signature; it must then be signed again. Every change needs a reason. Continue?</source>
         <translation>修改已签名的访视会使签名失效，之后需要重新签名。每项修改都需要原因。是否继续？</translation>
     </message>
@@ -984,27 +989,27 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../ui/main_window.py" line="62"/>
+        <location filename="../../ui/main_window.py" line="63"/>
         <source>Preferences</source>
         <translation>偏好设置</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="69"/>
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="69"/>
+        <location filename="../../ui/main_window.py" line="70"/>
         <source>never</source>
         <translation>从不</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="71"/>
+        <location filename="../../ui/main_window.py" line="72"/>
         <source>&amp;Lock after idle:</source>
         <translation>空闲后锁定(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="79"/>
+        <location filename="../../ui/main_window.py" line="80"/>
         <source>The language is switched in the Language menu.</source>
         <translation>语言在“语言”菜单中切换。</translation>
     </message>
@@ -1073,31 +1078,31 @@ Audit reason of every value: {reason}</source>
 <context>
     <name>ScoresModel</name>
     <message numerus="yes">
-        <location filename="../../ui/scores_model.py" line="28"/>
+        <location filename="../../ui/scores_model.py" line="29"/>
         <source>%n point(s)</source>
         <translation>
             <numerusform>%n 分</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/scores_model.py" line="30"/>
+        <location filename="../../ui/scores_model.py" line="31"/>
         <source>%n year(s)</source>
         <translation>
             <numerusform>%n 岁</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/scores_model.py" line="142"/>
+        <location filename="../../ui/scores_model.py" line="158"/>
         <source>Score</source>
         <translation>评分</translation>
     </message>
     <message>
-        <location filename="../../ui/scores_model.py" line="142"/>
+        <location filename="../../ui/scores_model.py" line="158"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
-        <location filename="../../ui/scores_model.py" line="142"/>
+        <location filename="../../ui/scores_model.py" line="158"/>
         <source>Range</source>
         <translation>范围</translation>
     </message>
@@ -1245,82 +1250,82 @@ Audit reason of every value: {reason}</source>
         <translation>由程序计时</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="513"/>
+        <location filename="../../ui/visit_form.py" line="514"/>
         <source>&amp;Visit date:</source>
         <translation>访视日期(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="514"/>
+        <location filename="../../ui/visit_form.py" line="515"/>
         <source>Scores (updated as you type)</source>
         <translation>评分（随输入实时更新）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="520"/>
+        <location filename="../../ui/visit_form.py" line="521"/>
         <source>Keys: digits pick coded answers; Enter/Tab next field; Ctrl+PgDown/PgUp next/previous page; Ctrl+S save; Ctrl+Z/Ctrl+Y undo/redo; Ctrl+Shift+H field history; Delete on an empty field clears its missing code. Missing data: {keys}.</source>
         <translation>按键：数字选择编码答案；Enter/Tab 下一项；Ctrl+PgDown/PgUp 下一页/上一页；Ctrl+S 保存；Ctrl+Z/Ctrl+Y 撤销/重做；Ctrl+Shift+H 字段修改历史；在空字段按 Delete 清除缺失代码。缺失数据：{keys}。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="541"/>
+        <location filename="../../ui/visit_form.py" line="542"/>
         <source>signed by {user}</source>
         <translation>由 {user} 签名</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="543"/>
+        <location filename="../../ui/visit_form.py" line="544"/>
         <source>locked</source>
         <translation>已锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="545"/>
+        <location filename="../../ui/visit_form.py" line="546"/>
         <source>window</source>
         <translation>时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="626"/>
+        <location filename="../../ui/visit_form.py" line="627"/>
         <source>Missing-data code {code} does not apply here (allowed: {allowed})</source>
         <translation>缺失代码 {code} 不适用于此项（允许：{allowed}）</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="925"/>
+        <location filename="../../ui/visit_form.py" line="927"/>
         <source>Locked: read-only. A data manager can unlock it (with a reason).</source>
         <translation>已锁定：只读。数据管理员可解锁（需填写原因）。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="927"/>
+        <location filename="../../ui/visit_form.py" line="929"/>
         <source>Recorded as {status}: no entry.</source>
         <translation>已记录为{status}：无需录入。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="930"/>
+        <location filename="../../ui/visit_form.py" line="932"/>
         <source>Signed: read-only. Use Visit ▸ Correct signed visit to change it; the signature is then voided and must be given again.</source>
         <translation>已签名：只读。如需修改请使用“访视 ▸ 更正已签名访视”；签名随之失效，需要重新签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="934"/>
+        <location filename="../../ui/visit_form.py" line="936"/>
         <source>Read-only for your role.</source>
         <translation>您的角色只能查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="960"/>
-        <location filename="../../ui/visit_form.py" line="1031"/>
-        <location filename="../../ui/visit_form.py" line="1074"/>
-        <location filename="../../ui/visit_form.py" line="1077"/>
+        <location filename="../../ui/visit_form.py" line="962"/>
+        <location filename="../../ui/visit_form.py" line="1033"/>
+        <location filename="../../ui/visit_form.py" line="1076"/>
+        <location filename="../../ui/visit_form.py" line="1079"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="962"/>
+        <location filename="../../ui/visit_form.py" line="964"/>
         <source>Fix the values marked red first (or record a missing-data code):
 {msgs}</source>
         <translation>请先更正标红的数值（或记录缺失代码）：
 {msgs}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="1012"/>
+        <location filename="../../ui/visit_form.py" line="1014"/>
         <source>{page} · {code} {label}: {message}</source>
         <translation>{page} · {code} {label}：{message}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="1032"/>
+        <location filename="../../ui/visit_form.py" line="1034"/>
         <source>The visit date is not a valid date (YYYY-MM-DD).</source>
         <translation>访视日期不是有效日期（YYYY-MM-DD）。</translation>
     </message>

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLabel
 
 from tests.ui.conftest import ASSESSOR, DATA_MANAGER
@@ -253,4 +253,65 @@ def test_fried_rules_used_are_shown_in_the_users_language(qtbot, store) -> None:
     QApplication.processEvents()
     en = form.scores_model.display("fried_rules")
     assert en.startswith("slowness") and "步速" not in en, en
+    window.close()
+
+
+def _typed_baseline(qtbot, form) -> dict:
+    form.focus_first()
+    qtbot.waitUntil(lambda: focus() is form.pages[0].edits[0], timeout=5000)
+    type_text(qtbot, "2")
+    type_text(qtbot, "3")
+    return {n: r.state.as_tuple() for n, r in form.rows.items() if r.state.text or r.state.status}
+
+
+def test_going_to_the_next_visit_and_back_keeps_what_was_typed(qtbot, store) -> None:
+    """Alt+Down then Alt+Up asked 'An unsaved draft of this visit exists… Restore it?' about
+    what the nurse had typed seconds before, and Escape (or No) deleted it for good."""
+    window, form = _baseline_form(qtbot, store)
+    typed = _typed_baseline(qtbot, form)
+    assert len(typed) == 2
+    shortcut(qtbot, window, "Alt+Down")
+    assert window.page.current_visit_code() != "BL"
+    asked: list = []
+
+    def no_question() -> None:  # a question here is the defect: noted and answered by Escape
+        box = QApplication.activeModalWidget()
+        if box is not None:
+            asked.append(box.objectName())
+            key(qtbot, Qt.Key.Key_Escape)
+
+    watch = QTimer()
+    watch.timeout.connect(no_question)
+    watch.start(50)
+    shortcut(qtbot, window, "Alt+Up")
+    watch.stop()
+    assert window.page.current_visit_code() == "BL"
+    assert asked == []
+    form = window.page.form
+    back = {n: r.state.as_tuple() for n, r in form.rows.items() if r.state.text or r.state.status}
+    assert back == typed
+    assert form.dirty()
+    window.close()
+
+
+def test_escape_on_an_earlier_sessions_draft_restores_it(qtbot, store) -> None:
+    """A draft from an earlier session (crash, sign-out) is offered; Escape used to answer No
+    and delete it. Now only the explicit Discard button deletes it."""
+    window, form = _baseline_form(qtbot, store)
+    typed = _typed_baseline(qtbot, form)
+    window.close()  # the draft stays in the store
+    window = _signed_in_window(qtbot, store, ASSESSOR)
+    window.open_participant("SH-020")
+    asked: list = []
+
+    def escape(box) -> None:
+        asked.append(box.objectName())
+        key(qtbot, Qt.Key.Key_Escape)
+
+    on_next_modal(escape)
+    form = window.page.open_visit("BL")
+    back = {n: r.state.as_tuple() for n, r in form.rows.items() if r.state.text or r.state.status}
+    assert back == typed
+    assert store.load_draft(window.session, "SH-020", "BL") is not None
+    assert len(asked) == 1  # the earlier session's draft was offered
     window.close()
