@@ -121,6 +121,22 @@ class FieldEdit(QLineEdit):
             if text in codes and not any(c != text and c.startswith(text) for c in codes):
                 self.advance.emit(False)
 
+    def _complete_clock(self) -> None:
+        """A clock time left as 3 digits or H:MM (930, 9:30) is 09:30, as 2330 is 23:30: the
+        field turns 4 digits into HH:MM as they are typed, but 3 digits could still become 4
+        until the user leaves the field."""
+        if self.item.type is not ItemType.CLOCK or self.isReadOnly():
+            return
+        text = self.text().strip()
+        if len(text) == 3 and text.isdigit():
+            text = f"0{text[0]}:{text[1:]}"
+        elif len(text) == 4 and text[1] == ":" and text[0].isdigit() and text[2:].isdigit():
+            text = f"0{text}"
+        else:
+            return
+        self.setText(text)
+        self.textEdited.emit(text)
+
     def event(self, ev: QEvent) -> bool:
         # let the form's QUndoStack handle undo/redo, not the line edit's own
         if (
@@ -134,6 +150,7 @@ class FieldEdit(QLineEdit):
             ev.ignore()
             return False
         if ev.type() == QEvent.Type.KeyPress and ev.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self._complete_clock()
             self.advance.emit(ev.key() == Qt.Key.Key_Backtab)
             return True
         return super().event(ev)
@@ -142,6 +159,7 @@ class FieldEdit(QLineEdit):
         key = ev.key()
         mods = ev.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._complete_clock()
             self.advance.emit(bool(mods & Qt.KeyboardModifier.ShiftModifier))
             return
         if ev.matches(QKeySequence.StandardKey.Undo):

@@ -315,3 +315,23 @@ def test_escape_on_an_earlier_sessions_draft_restores_it(qtbot, store) -> None:
     assert store.load_draft(window.session, "SH-020", "BL") is not None
     assert len(asked) == 1  # the earlier session's draft was offered
     window.close()
+
+
+def test_a_clock_time_typed_with_three_digits_is_read_as_hh_mm(qtbot, store) -> None:
+    """2330 becomes 23:30 as it is typed, but 930 (half past nine) stayed '930' and was flagged
+    as not a 24-hour time, in the PSQI bed and rising times."""
+    window, form = _baseline_form(qtbot, store)
+    clocks = [n for n, r in form.rows.items() if r.item.type.name == "CLOCK"]
+    assert clocks
+    for name, typed, shown in zip(clocks, ("930", "6:45"), ("09:30", "06:45"), strict=False):
+        form.advance_to(name)
+        qtbot.waitUntil(lambda n=name: focus() is form.rows[n].edit, timeout=5000)
+        type_text(qtbot, typed)
+        key(qtbot, Qt.Key.Key_Return)
+        assert form.rows[name].edit.text() == shown
+        assert form.rows[name].state.text == shown
+        assert name not in form.error_flags(), form.error_flags()
+        assert focus() is not form.rows[name].edit  # Enter still moves on
+    shortcut(qtbot, window, "Ctrl+Z")  # the typing and its completion are one undo step
+    assert form.rows[clocks[-1]].edit.text() == ""
+    window.close()
