@@ -334,6 +334,9 @@ class ParticipantDialog(QDialog):
         assert isinstance(code, QLineEdit)
         code.setText(row.code)
         code.setReadOnly(True)
+        # not editable: out of the Tab chain, and the dialog opens on the first field that is
+        code.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.edits["site"].setFocus()
         site = self.edits["site"]
         assert isinstance(site, QComboBox)
         site.setCurrentIndex(max(0, site.findData(row.site)))

@@ -335,3 +335,26 @@ def test_a_clock_time_typed_with_three_digits_is_read_as_hh_mm(qtbot, store) -> 
     shortcut(qtbot, window, "Ctrl+Z")  # the typing and its completion are one undo step
     assert form.rows[clocks[-1]].edit.text() == ""
     window.close()
+
+
+def test_edit_participant_opens_on_a_field_that_can_be_changed(qtbot, store) -> None:
+    """F2 opened the dialog with the focus in the read-only code, and Tab went through it."""
+    session = store.login(*ASSESSOR)
+    store.add_participant(session, "SH-030", "SH", "F", dt.date(1955, 1, 2), 158, 52, DAY1)
+    window = _signed_in_window(qtbot, store, DATA_MANAGER)
+    key(qtbot, Qt.Key.Key_Down)
+    seen: list[str] = []
+
+    def look(dlg) -> None:
+        seen.append(focus().objectName())
+        for _ in range(8):
+            key(qtbot, Qt.Key.Key_Tab)
+            seen.append(focus().objectName())
+        key(qtbot, Qt.Key.Key_Escape)
+
+    on_next_modal(look)
+    shortcut(qtbot, window, "F2")
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=20_000)
+    assert seen[0] == "p_site", seen
+    assert "p_code" not in seen, seen
+    window.close()
