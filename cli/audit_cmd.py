@@ -2,8 +2,8 @@
 
 Checks the SHA-256 hash chain of every audit row and that replaying the trail reproduces the
 current participants, visits, answers and confirmations (DESIGN.md "Data model"). Exit 0 when
-intact; 1 with the first mismatch on stderr; 2/4 when the database cannot be opened or the login
-is refused.
+intact; 1 with the first mismatch on stderr; 2 when the database cannot be opened; 4 when the login
+is refused or the user's role may not verify.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.auth import add_db_user_arguments, authenticated
+from cli.auth import EXIT_AUTH, add_db_user_arguments, authenticated
 from cli.errors import CommandError
 
 
@@ -29,11 +29,13 @@ def _need_action(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from store.errors import StoreError
+    from store.errors import PermissionDenied, StoreError
 
     with authenticated(args.db, args.user) as (store, session):
         try:
             result = store.verify_audit(session)
+        except PermissionDenied as exc:  # the role may not: a refusal, like a refused login
+            raise CommandError(str(exc), EXIT_AUTH) from None
         except StoreError as exc:
             raise CommandError(str(exc)) from None
     if result.ok:

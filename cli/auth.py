@@ -53,17 +53,123 @@ def read_password(user: str) -> str:
         raise CommandError("no password given", EXIT_AUTH) from None
 
 
+URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
+SQLITE_MAGIC = b"SQLite format 3\x00"
+STORE_MARKER_TABLE = "alembic_version"  # every OutcomeDesk database is stamped by Alembic
+
+
+def is_url(db: str) -> bool:
+    return "://" in str(db)
+
+
+def shown_db(db: str) -> str:
+    """``db`` as it may be printed: a URL's password is replaced by ***."""
+    if not is_url(db):
+        return str(db)
+    try:
+        from sqlalchemy.engine import make_url
+
+        return make_url(str(db)).render_as_string(hide_password=True)
+    except Exception:  # unparsable: print nothing of what follows the scheme's user part
+        scheme = str(db).split("://", 1)[0]
+        return f"{scheme}://…"
+
+
+def check_url(db: str) -> None:
+    """Refuse a URL that is not a PostgreSQL URL, or not one at all (CommandError, exit 2)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    scheme = str(db).split("://", 1)[0].lower()
+    if scheme not in URL_SCHEMES:
+        raise CommandError(
+            f"--db {shown_db(db)}: unsupported database URL '{scheme or '(none)'}://' "
+            "(give an SQLite file path or a postgresql://user@host/database URL)",
+            EXIT_OPEN,
+        )
+    try:
+        url = make_url(str(db))
+    except (ArgumentError, ValueError) as exc:
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "malformed"
+        raise CommandError(
+            f"--db {shown_db(db)}: not a valid postgresql:// URL ({detail})", EXIT_OPEN
+        ) from None
+    if not url.database:
+        raise CommandError(
+            f"--db {shown_db(db)}: the URL names no database (postgresql://user@host/DATABASE)",
+            EXIT_OPEN,
+        )
+
+
+def check_study_file(path: Path) -> None:
+    """Refuse, before SQLite or the store touch it, a path that cannot be a study database:
+    a folder, an unreadable file, an empty file (the store would turn it into a new empty study)
+    or another program's SQLite database (the store would start writing into it)."""
+    shown = str(path)
+    if path.is_dir():
+        raise CommandError(f"{shown}: is a folder, not a study database file", EXIT_OPEN)
+    if not os.access(path, os.R_OK):
+        raise CommandError(f"{shown}: cannot be read (permission denied)", EXIT_OPEN)
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise CommandError(f"{shown}: cannot be read ({exc.strerror or exc})", EXIT_OPEN) from None
+    if size == 0:
+        raise CommandError(
+            f"{shown}: is an empty file, not a study database (create one with the program "
+            "or 'main.py demo')",
+            EXIT_OPEN,
+        )
+    if head != SQLITE_MAGIC:
+        return  # the store names a damaged or non-database file and how to restore
+    tables = _sqlite_tables(path)
+    if tables and STORE_MARKER_TABLE not in tables:
+        listed = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise CommandError(
+            f"{shown}: not an OutcomeDesk study database (an SQLite database of another "
+            f"program, with tables {listed}); nothing was changed",
+            EXIT_OPEN,
+        )
+
+
+def _sqlite_tables(path: Path) -> set[str] | None:
+    """The table names of an SQLite file, read without writing to it (None when SQLite cannot
+    read it read-only: the store then gives its own reason)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.absolute()))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return None
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        return {r[0] for r in rows}
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+
+
 def open_store(db: str, create: bool = False):
     """Open an existing study database (CommandError with the store's one-line reason)."""
     from store.api import Store
     from store.errors import StoreError
 
-    if "://" not in str(db) and not create and not Path(db).exists():
-        raise CommandError(f"{db}: no such study database", EXIT_OPEN)
+    if is_url(db):
+        check_url(db)
+    else:
+        path = Path(db)
+        if not create and not path.exists():
+            raise CommandError(f"{db}: no such study database", EXIT_OPEN)
+        if path.exists():
+            check_study_file(path)
     try:
         return Store.open(db, create=create)
     except StoreError as exc:
-        raise CommandError(f"{db}: {exc}", EXIT_OPEN) from None
+        raise CommandError(f"{shown_db(db)}: {exc}", EXIT_OPEN) from None
 
 
 def login(store, user: str, password: str | None = None):

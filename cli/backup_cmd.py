@@ -22,7 +22,17 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from cli.auth import EXIT_AUTH, EXIT_OPEN, add_db_user_arguments, login, open_store, read_password
+from cli.auth import (
+    EXIT_AUTH,
+    EXIT_OPEN,
+    add_db_user_arguments,
+    check_url,
+    is_url,
+    login,
+    open_store,
+    read_password,
+    shown_db,
+)
 from cli.errors import CommandError
 
 EXIT_FAILED = 1
@@ -65,6 +75,8 @@ def run_backup(args: argparse.Namespace) -> int:
     from store.errors import StoreError
 
     out = Path(args.output)
+    if out.is_dir():
+        raise CommandError(f"-o {out}: is a folder; give the backup file's name")
     if not out.parent.is_dir():
         raise CommandError(f"-o {out}: folder {out.parent} does not exist")
     store = open_store(args.db)
@@ -89,8 +101,9 @@ def run_backup(args: argparse.Namespace) -> int:
 def _holds_a_study(db: str) -> bool:
     """True when ``db`` exists and has the store's schema; opening it through the store would
     otherwise create a study in an empty PostgreSQL database and make it unfit for a restore."""
-    if "://" not in db:
+    if not is_url(db):
         return Path(db).exists()
+    check_url(db)
     from store.connection import open_postgres
     from store.errors import StoreError
     from store.migrations import current_revision
@@ -143,8 +156,18 @@ def run_restore(args: argparse.Namespace) -> int:
     from store.errors import StoreError
 
     src = Path(args.input)
+    if src.is_dir():
+        raise CommandError(f"-i {src}: is a folder; give the backup file")
     if not src.is_file():
         raise CommandError(f"-i {src}: no such backup file")
+    if is_url(args.db):
+        check_url(args.db)
+    else:
+        target = Path(args.db)
+        if target.is_dir():
+            raise CommandError(f"--db {target}: is a folder, not a study database file", EXIT_OPEN)
+        if not target.parent.is_dir():
+            raise CommandError(f"--db {target}: folder {target.parent} does not exist", EXIT_OPEN)
     password = read_password(args.user)
     where = _authenticate_for_restore(args.db, src, args.user, password)
     digest = _sha256(src)
@@ -166,7 +189,9 @@ def run_restore(args: argparse.Namespace) -> int:
     finally:
         store.close()
     rows = sum(info.tables.values())
-    print(f"restore: {args.db} now holds {src} ({len(info.tables)} tables, {rows:,} rows)")
+    print(
+        f"restore: {shown_db(args.db)} now holds {src} ({len(info.tables)} tables, {rows:,} rows)"
+    )
     if not result.ok:
         print(f"restore: audit verify FAILED: {result.message}")
         return EXIT_FAILED

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from cli.auth import check_url, is_url, shown_db
 from cli.errors import CommandError
 
 EXIT_EXISTS = 3
@@ -33,7 +34,9 @@ def run_demo(args: argparse.Namespace) -> int:
     from store.errors import StoreError
 
     target = str(args.db)
-    if "://" not in target:
+    if is_url(target):
+        check_url(target)
+    else:
         path = Path(target)
         if path.exists():
             raise CommandError(
@@ -59,7 +62,8 @@ def run_demo(args: argparse.Namespace) -> int:
         raise
     took = time.monotonic() - started
     print(
-        f"demo study created in {target} ({took:.0f} s): {summary.participants} participants, "
+        f"demo study created in {shown_db(target)} ({took:.0f} s): "
+        f"{summary.participants} participants, "
         f"{summary.visits_complete} complete and {summary.visits_missed} missed visits, "
         f"{summary.values_saved:,} values"
     )

@@ -40,13 +40,16 @@ def run(args: argparse.Namespace) -> int:
     want = FORMATS[args.fmt]
     if out.suffix.lower() != want:
         raise CommandError(f"{out}: a {args.fmt} export must end in {want}")
+    if out.is_dir():
+        raise CommandError(f"{out}: is a folder; give the export file's name")
     if not out.parent.exists():
         raise CommandError(f"{out.parent}: no such folder")
     store, session = open_session(args.db, args.user)
     try:
         try:
-            if args.site and args.site not in {s.code for s in store.sites(session)}:
-                raise CommandError(f"unknown site '{args.site}'")
+            sites = sorted(s.code for s in store.sites(session))
+            if args.site and args.site not in sites:
+                raise CommandError(f"--site: unknown site '{args.site}' ({', '.join(sites)})")
             source = from_store(store, session, site=args.site)
             table = build_export(source, layout=args.layout)
             filters = {"site": args.site or "all"}
@@ -59,6 +62,8 @@ def run(args: argparse.Namespace) -> int:
                 f"data_sha256={checksum}"
             )
             store.record_event(session, "export", detail)
+        except CommandError:
+            raise  # already one clear line (e.g. an unknown site)
         except StoreError as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 from cli import COMMAND_MODULES
 from cli.errors import CommandError
@@ -24,6 +28,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def interrupt_only_here() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt in this process only. The terminal sends SIGINT to the
+    whole process group, also to the worker processes a command forks (``report --all``); they
+    inherit this handler and ignore it, so they print no tracebacks, and this process stops the
+    work and shuts its pool down. The previous handler is restored afterwards."""
+    previous = signal.getsignal(signal.SIGINT)
+    usable = threading.current_thread() is threading.main_thread()
+    if not usable or previous is not signal.default_int_handler:
+        yield  # SIGINT ignored by the caller (nohup, a background job) or not ours to set
+        return
+    owner = os.getpid()
+
+    def on_sigint(signum: int, frame: object) -> None:
+        if os.getpid() == owner:
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def run(argv: Sequence[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(list(argv))
@@ -31,7 +59,8 @@ def run(argv: Sequence[str]) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.handler(args) or 0)
+        with interrupt_only_here():
+            return int(args.handler(args) or 0)
     except CommandError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.code

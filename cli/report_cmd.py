@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     _common(r)
     r.add_argument(
-        "--jobs", type=int, default=0, help="with --all: processes laying out PDFs (0: CPUs)"
+        "--jobs", type=_jobs, default=0, help="with --all: processes laying out PDFs (0: CPUs)"
     )
     r.set_defaults(handler=run_report)
     c = sub.add_parser(
@@ -52,6 +52,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="site folder of licensed wording packs (<instrument>.<lang>.json)",
     )
     c.set_defaults(handler=run_crf)
+
+
+def _jobs(text: str) -> int:
+    """--jobs: a whole number ≥ 0 (argparse reports the bad value in one line)."""
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"{n} is negative (0 means one per CPU)")
+    return n
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -98,23 +109,43 @@ def open_session(db: str, user: str):
 
 
 def _check_output(args: argparse.Namespace) -> None:
+    """Refuse an unusable output before anything is opened (the --all folder itself is made
+    only once the login succeeded: a failed command leaves nothing behind)."""
     out: Path = args.output
     if args.all:
         if out.exists() and not out.is_dir():
             raise CommandError(f"{out}: --all writes one PDF per participant into a folder")
-        out.mkdir(parents=True, exist_ok=True)
+        if not out.exists() and not out.parent.is_dir():
+            raise CommandError(f"{out.parent}: no such folder (the folder for --all is made in it)")
     else:
         if out.suffix.lower() != ".pdf":
             raise CommandError(f"{out}: the output must end in .pdf")
+        if out.is_dir():
+            raise CommandError(f"{out}: is a folder; give a file name ending in .pdf")
         if not out.parent.exists():
             raise CommandError(f"{out.parent}: no such folder")
 
 
-def _write(path: Path, data: bytes) -> None:
+def _make_folder(out: Path) -> None:
     try:
-        path.write_bytes(data)
+        out.mkdir(exist_ok=True)
     except OSError as exc:
+        raise CommandError(f"{out}: cannot create the folder ({exc.strerror or exc})") from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write the whole PDF or nothing: a temporary file renamed into place, so an interrupted
+    or failed write never leaves a truncated PDF under the final name."""
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise CommandError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _audit(store, session, what: str, path: Path, data: bytes) -> None:
@@ -132,6 +163,8 @@ def _run(args: argparse.Namespace, produce: Callable) -> int:
     written = 0
     started = time.perf_counter()
     try:
+        if args.all:
+            _make_folder(args.output)
         ctx = now_context(session.username, args.lang, scoring_versions())
         try:
             written = produce(store, session, ctx)
@@ -176,15 +209,17 @@ def run_report(args: argparse.Namespace) -> int:
             for record in iter_records(store, session, frame=frame)
         )
         n = 0
-        for record, data in render_reports(jobs, ctx, workers=args.jobs):
-            path = args.output / f"report_{record.participant.code}_{args.lang}.pdf"
-            _write(path, data)
-            what = f"report participant={record.participant.code} lang={args.lang}"
-            _audit(store, session, what, path, data)
-            n += 1
-            print(f"\r{n} report(s)", end="", file=sys.stderr, flush=True)
-        if n:
-            print(file=sys.stderr)
+        try:
+            for record, data in render_reports(jobs, ctx, workers=args.jobs):
+                path = args.output / f"report_{record.participant.code}_{args.lang}.pdf"
+                _write(path, data)
+                what = f"report participant={record.participant.code} lang={args.lang}"
+                _audit(store, session, what, path, data)
+                n += 1
+                print(f"\r{n} report(s)", end="", file=sys.stderr, flush=True)
+        finally:
+            if n:  # end the progress line (also when interrupted: the error gets its own line)
+                print(file=sys.stderr, flush=True)
         return n
 
     return _run(args, produce)

@@ -9,6 +9,7 @@ missing for scoring and reported as error flags.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import zipfile
 from dataclasses import replace
@@ -88,7 +89,10 @@ def with_baseline_cutoffs(raw: pd.DataFrame, settings: ScoringSettings) -> Scori
 
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read INPUT as text cells (so codes like ``NA`` and times like ``07:30`` stay as typed)."""
+    """Read INPUT as text cells (so codes like ``NA`` and times like ``07:30`` stay as typed).
+
+    The header is taken as written (names stripped): a name used twice is refused, never
+    renamed (pandas would silently call the second one ``eqvas.1``)."""
     if not path.exists():
         raise CommandError(f"{path}: no such file")
     if path.is_dir():
@@ -97,10 +101,18 @@ def read_table(path: Path) -> pd.DataFrame:
     try:
         if suffix == ".csv":
             frame = pd.read_csv(
-                path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skip_blank_lines=True
+                path,
+                dtype=str,
+                keep_default_na=False,
+                encoding="utf-8-sig",
+                skip_blank_lines=True,
+                header=None,
             )
+            sheet = None
         elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+            with pd.ExcelFile(path, engine="openpyxl") as book:
+                sheet = book.sheet_names[0] if book.sheet_names else None
+                frame = pd.read_excel(book, sheet_name=0, dtype=object, header=None)
         else:
             raise CommandError(f"{path}: unsupported file type '{suffix}' (use .csv or .xlsx)")
     except CommandError:
@@ -114,14 +126,38 @@ def read_table(path: Path) -> pd.DataFrame:
     except pd.errors.ParserError as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "malformed"
         raise CommandError(f"{path}: not a readable CSV ({first})") from None
+    except PermissionError:
+        raise CommandError(f"{path}: cannot be read (permission denied)") from None
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         kind = "xlsx workbook" if suffix != ".csv" else "CSV file"
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CommandError(f"{path}: not a readable {kind} ({detail})") from None
     except Exception as exc:  # any other reader failure is still bad input, not a crash
         raise CommandError(f"{path}: cannot be read ({type(exc).__name__}: {exc})") from None
-    frame.columns = [str(c).strip() for c in frame.columns]
+    if frame.empty:
+        where = f"sheet '{sheet}'" if sheet is not None else "the file"
+        raise CommandError(f"{path}: {where} is empty")
+    frame.columns = _header(path, frame.iloc[0].tolist())
+    frame = frame.iloc[1:]
+    frame.attrs["sheet"] = sheet
     return frame
+
+
+def _header(path: Path, cells: list) -> list[str]:
+    """The header row's names; CommandError naming a name that appears twice."""
+    names = []
+    for i, c in enumerate(cells):
+        blank = c is None or (isinstance(c, float) and c != c) or str(c).strip() == ""
+        names.append(f"Unnamed: {i}" if blank else str(c).strip())
+    first: dict[str, int] = {}
+    for i, name in enumerate(names, start=1):
+        if name in first:
+            raise CommandError(
+                f"{path}: header row: column {i} is named '{name}' like column {first[name]}; "
+                "each column name may appear once"
+            )
+        first[name] = i
+    return names
 
 
 def flag_file_frame(ev: Evaluation, index: pd.Index) -> pd.DataFrame:
@@ -143,14 +179,20 @@ def flag_file_frame(ev: Evaluation, index: pd.Index) -> pd.DataFrame:
     return out
 
 
+def _partial(path: Path) -> Path:
+    return path.with_name(f".{path.name}.partial")
+
+
 def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write ``frame`` to ``path``'s temporary name (``_partial``); the caller renames it."""
     suffix = path.suffix.lower()
+    tmp = _partial(path)
     try:
         if suffix == ".csv":
-            frame.to_csv(path, index=False, encoding="utf-8")
+            frame.to_csv(tmp, index=False, encoding="utf-8")
         elif suffix == ".xlsx":
             with pd.ExcelWriter(
-                path,
+                tmp,
                 engine="xlsxwriter",
                 engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}},
             ) as writer:
@@ -158,20 +200,68 @@ def write_table(frame: pd.DataFrame, path: Path) -> None:
         else:
             raise CommandError(f"{path}: unsupported output type '{suffix}' (use .csv or .xlsx)")
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise CommandError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_outputs(pairs: list[tuple[pd.DataFrame, Path]]) -> None:
+    """Write every output or none: each to a temporary name first, then all renamed; an
+    interrupted or failed run leaves no partial file and no stale pair (scores without
+    flags)."""
+    written: list[Path] = []
+    try:
+        for frame, path in pairs:
+            write_table(frame, path)
+            written.append(path)
+        for path in written:
+            os.replace(_partial(path), path)
+    except OSError as exc:
+        raise CommandError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        for path in written:
+            _partial(path).unlink(missing_ok=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def check_outputs(inp: Path, out: Path, flags: Path) -> None:
+    """Refuse, before reading anything, outputs that cannot be written or would overwrite the
+    input or each other (the user's data must never be lost to a typo)."""
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise CommandError(f"{out}: unsupported output type '{out.suffix}' (use .csv or .xlsx)")
+    if flags.suffix.lower() != ".csv":
+        raise CommandError(f"--flags {flags}: the flag file is a CSV; its name must end in .csv")
+    for option, path in (("-o", out), ("--flags", flags)):
+        if path.is_dir():
+            raise CommandError(f"{option} {path}: is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise CommandError(f"{option} {path}: folder {path.parent} does not exist")
+        if _same_file(path, inp):
+            raise CommandError(f"{option} {path}: is the input file; it would be overwritten")
+    if _same_file(out, flags):
+        raise CommandError(f"--flags {flags}: is the output file; give the flags another name")
 
 
 def run(args: argparse.Namespace) -> int:
     out: Path = args.output
-    if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise CommandError(f"{out}: unsupported output type '{out.suffix}' (use .csv or .xlsx)")
     flags_path: Path = args.flags or out.with_name(out.stem + ".flags.csv")
+    check_outputs(args.input, out, flags_path)
     raw = read_table(args.input)
     known = {i.name for i in all_items()}
     recognised = [c for c in raw.columns if c in known]
     if not recognised:
+        sheet = raw.attrs.get("sheet")
+        where = f" (sheet '{sheet}', the workbook's first)" if sheet is not None else ""
         raise CommandError(
-            f"{args.input}: no recognised column; the header must use codebook names "
+            f"{args.input}{where}: no recognised column; the header must use codebook names "
             "(e.g. sf36_01, psqi_bedtime, eqvas, tug_1_s)"
         )
     raw = raw.reset_index(drop=True)
@@ -190,8 +280,7 @@ def run(args: argparse.Namespace) -> int:
     score_cols = [c for c in ev.scores.columns]
     passthrough = raw.drop(columns=[c for c in raw.columns if c in set(score_cols)])
     result = pd.concat([passthrough, ev.scores], axis=1)
-    write_table(result, out)
-    flags.to_csv(flags_path, index=False, encoding="utf-8")
+    write_outputs([(result, out), (flags, flags_path)])
     counts = flags["level"].value_counts()
     print(
         f"scored {len(raw)} row(s), {len(score_cols)} score(s) → {out}; flags: "

@@ -207,7 +207,13 @@ def read_table(path: Path, progress: Progress | None = None) -> tuple[pd.DataFra
             f"{name}: {size / 1e6:.0f} MB is larger than the {limit} MB limit",
             f"{name}：{size / 1e6:.0f} MB 超过 {limit} MB 的上限",
         )
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # permission denied, I/O error: bad input, not a crash
+        reason = exc.strerror or type(exc).__name__
+        raise ImportFileError(
+            f"{name}: cannot be read ({reason})", f"{name}：无法读取（{reason}）"
+        ) from None
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(name, data, report), data
@@ -291,6 +297,11 @@ def _xlsx_cell(cell) -> object:
 
 
 def _read_csv(name: str, data: bytes, report: Progress = _no_progress) -> pd.DataFrame:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(
+            f"{name}: UTF-16 text; save the CSV as UTF-8",
+            f"{name}：UTF-16 文本；请将 CSV 另存为 UTF-8",
+        )
     if b"\x00" in data[:65536]:
         raise ImportFileError(
             f"{name}: binary data, not a CSV text file",
@@ -642,7 +653,11 @@ def _engine_values(item: Item, values: pd.Series) -> pd.Series:
         elif isinstance(v, dt.datetime) and item.type is ItemType.CLOCK:
             out.append(v.time())
         elif isinstance(v, str) and item.type is ItemType.CLOCK and _NUMBER.match(v):
-            out.append(float(v))
+            # only a whole minute of the day is read as a number; anything else ('1e999',
+            # '1e308', '2000') stays text as typed, which the engine refuses by name
+            minutes = float(v)
+            whole = np.isfinite(minutes) and 0 <= minutes < 1440 and minutes % 1 == 0
+            out.append(minutes if whole else v.strip())
         elif isinstance(v, str):
             out.append(v.strip())
         else:
@@ -655,7 +670,7 @@ def _store_value(item: Item, v: object) -> object:
     if item.type is ItemType.CLOCK:
         if isinstance(v, dt.time):
             return f"{v.hour:02d}:{v.minute:02d}"
-        if isinstance(v, int | float | np.integer | np.floating):
+        if isinstance(v, int | float | np.integer | np.floating) and np.isfinite(v):
             m = int(v)
             return f"{m // 60:02d}:{m % 60:02d}"
         return str(v)

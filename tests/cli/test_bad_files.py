@@ -1,0 +1,231 @@
+"""Bad input and output files for import, export, score, report and crf: one clear line naming
+the file (and row/column where there is one), a non-zero exit, no traceback, the study unchanged
+and no output file left behind."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.cli.conftest import (
+    assert_one_clear_line,
+    run_cli,
+    run_subprocess,
+    sha256,
+    study_content,
+)
+
+
+@pytest.fixture()
+def exported(demo_db: Path, tmp_path: Path) -> Path:
+    """The demo study's long CSV export, as a data manager would edit it."""
+    out = tmp_path / "export.csv"
+    res = run_cli("export", "--db", demo_db, "--user", "datamanager", "--format", "csv",
+                  "-o", out, user="datamanager")  # fmt: skip
+    assert res.code == 0, res.err
+    return out
+
+
+def edit_csv(src: Path, dst: Path, edits: dict[tuple[int, str], str]) -> Path:
+    """Copy ``src`` with cells replaced; keys are (file row with header = 1, column name)."""
+    with src.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    for (row, column), value in edits.items():
+        rows[row - 1][rows[0].index(column)] = value
+    with dst.open("w", encoding="utf-8-sig", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return dst
+
+
+def import_(db: Path, path: Path, *extra: str):
+    return run_cli("import", "--db", db, "--user", "datamanager", path, *extra, user="datamanager")
+
+
+# ---------------------------------------------------------------------------------------- import
+
+
+def test_import_of_an_unreadable_file(demo_db: Path, tmp_path: Path) -> None:
+    """Before: PermissionError traceback from Path.read_bytes (exit 1)."""
+    path = tmp_path / "visits.csv"
+    path.write_text("participant,visit,eqvas\nSH-001,BL,50\n", encoding="utf-8")
+    path.chmod(0)
+    before = study_content(demo_db)
+    try:
+        res = run_subprocess("import", "--db", demo_db, "--user", "datamanager", path,
+                             user="datamanager", unprivileged=True)  # fmt: skip
+    finally:
+        path.chmod(0o600)
+    assert_one_clear_line(res, 2, "visits.csv", "cannot be read", "nothing written")
+    assert study_content(demo_db) == before
+
+
+@pytest.mark.parametrize("value", ["1e999", "-1e999", "1e308"])
+def test_import_of_a_huge_number_as_clock_time(
+    demo_db: Path, exported: Path, tmp_path: Path, value: str
+) -> None:
+    """Before: OverflowError traceback ('1e999' read as an infinite number of minutes) or a
+    300-digit number in the message ('1e308'). Now: refused with its row and column, as typed,
+    and every other (valid) edit of the file is not written either (all-or-nothing)."""
+    bad = edit_csv(exported, tmp_path / "bad.csv", {(2, "eqvas"): "51", (3, "psqi_bedtime"): value})
+    before = study_content(demo_db)
+    res = import_(demo_db, bad)
+    assert res.code == 1 and "Traceback" not in res.err, res.err
+    assert res.err_lines[0].startswith("error: bad.csv: 1 error(s)")
+    assert f"row 3, column psqi_bedtime: psqi_bedtime: '{value}' is not a 24-hour clock" in res.err
+    assert study_content(demo_db) == before
+
+
+def test_import_of_out_of_range_values_is_all_or_nothing(
+    demo_db: Path, exported: Path, tmp_path: Path
+) -> None:
+    """Already fine (kept as a regression test): an edited export with impossible values is
+    refused as a whole, each problem with its file row and column."""
+    edits = {(2, "eqvas"): "150", (4, "sf36_01"): "9", (6, "psqi_bedtime"): "25:00",
+             (3, "eqvas"): "60"}  # fmt: skip
+    bad = edit_csv(exported, tmp_path / "bad.csv", edits)
+    before = study_content(demo_db)
+    res = import_(demo_db, bad)
+    assert res.code == 1 and "Traceback" not in res.err
+    assert "3 error(s)" in res.err_lines[0] and "nothing written" in res.err_lines[0]
+    for where in ("row 2, column eqvas", "row 4, column sf36_01", "row 6, column psqi_bedtime"):
+        assert where in res.err
+    assert study_content(demo_db) == before
+
+
+def test_import_of_a_utf16_csv_says_utf16(demo_db: Path, exported: Path, tmp_path: Path) -> None:
+    """Before: 'binary data, not a CSV text file' for what Excel saves as 'Unicode Text'."""
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(exported.read_text(encoding="utf-8-sig").encode("utf-16"))
+    before = study_content(demo_db)
+    assert_one_clear_line(import_(demo_db, path), 2, "utf16.csv", "UTF-16", "UTF-8")
+    assert study_content(demo_db) == before
+
+
+# ---------------------------------------------------------------------------------------- export
+
+
+def test_export_of_an_unknown_site(demo_db: Path, tmp_path: Path) -> None:
+    """Before: 'e.csv: the csv writer failed (unknown site 'XX')' — the site check's own error
+    was caught as a writer failure."""
+    out = tmp_path / "e.csv"
+    res = run_cli("export", "--db", demo_db, "--user", "statistician", "--format", "csv",
+                  "--site", "XX", "-o", out, user="statistician")  # fmt: skip
+    line = assert_one_clear_line(res, 2, "unknown site 'XX'", "BJ", "SH")
+    assert "writer" not in line
+    assert not out.exists()
+
+
+def test_export_onto_a_folder(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "e.xlsx"
+    out.mkdir()
+    res = run_cli("export", "--db", demo_db, "--user", "statistician", "--format", "xlsx",
+                  "-o", out, user="statistician")  # fmt: skip
+    assert_one_clear_line(res, 2, "e.xlsx", "folder")
+    assert list(out.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------------------- score
+
+
+@pytest.fixture()
+def scores_in(tmp_path: Path) -> Path:
+    path = tmp_path / "in.csv"
+    path.write_text("id,eqvas,sf36_01\nA,50,1\n", encoding="utf-8")
+    return path
+
+
+def test_score_refuses_a_duplicate_column(tmp_path: Path) -> None:
+    """Before: pandas renamed the second 'eqvas' to 'eqvas.1'; the first was scored, the second
+    passed through silently (which value is right?)."""
+    path = tmp_path / "dup.csv"
+    path.write_text("eqvas,sf36_01,eqvas\n50,1,60\n", encoding="utf-8")
+    res = run_cli("score", path, "-o", tmp_path / "o.csv")
+    assert_one_clear_line(res, 2, "dup.csv", "column 3", "'eqvas'", "column 1")
+    assert not (tmp_path / "o.csv").exists()
+
+
+@pytest.mark.parametrize("where", ["missing-folder", "folder", "input", "output"])
+def test_score_flag_file_that_cannot_be_written(
+    scores_in: Path, tmp_path: Path, where: str
+) -> None:
+    """Before: --flags in a missing folder or onto a folder was a traceback after the scored
+    output had already been written; --flags naming the input or the output silently replaced
+    it with the flags."""
+    out = tmp_path / "out.csv"
+    flags = {
+        "missing-folder": tmp_path / "nope" / "f.csv",
+        "folder": tmp_path / "f.csv",
+        "input": scores_in,
+        "output": out,
+    }[where]
+    if where == "folder":
+        flags.mkdir()
+    before = sha256(scores_in)
+    res = run_cli("score", scores_in, "-o", out, "--flags", flags)
+    assert_one_clear_line(res, 2, "--flags")
+    assert not out.exists()
+    assert sha256(scores_in) == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_score_output_onto_its_input(tmp_path: Path) -> None:
+    """Before: an xlsx input given as -o was replaced by the one-sheet scored workbook (its
+    other sheets lost)."""
+    wb = openpyxl.Workbook()
+    wb.active.append(["eqvas", "sf36_01"])
+    wb.active.append([50, 1])
+    wb.create_sheet("notes").append(["keep me"])
+    src = tmp_path / "visits.xlsx"
+    wb.save(src)
+    before = sha256(src)
+    res = run_cli("score", src, "-o", tmp_path / "." / "visits.xlsx")
+    assert_one_clear_line(res, 2, "visits.xlsx", "input file")
+    assert sha256(src) == before
+
+
+def test_score_names_the_sheet_it_read(tmp_path: Path) -> None:
+    """Before: 'no recognised column' for a workbook whose first sheet is not the data."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "notes"
+    wb.active.append(["read me first"])
+    wb.create_sheet("data").append(["eqvas"])
+    src = tmp_path / "book.xlsx"
+    wb.save(src)
+    res = run_cli("score", src, "-o", tmp_path / "o.csv")
+    assert_one_clear_line(res, 2, "book.xlsx", "sheet 'notes'", "no recognised column")
+
+
+# ---------------------------------------------------------------------------------- report / crf
+
+
+def test_report_all_into_a_missing_parent_creates_nothing(demo_db: Path, tmp_path: Path) -> None:
+    """Before: the whole path (…/no/such/dir) was created, also when the login then failed."""
+    target = tmp_path / "no" / "such" / "dir"
+    res = run_cli("report", "--db", demo_db, "--user", "datamanager", "--all", "-o", target,
+                  user="datamanager")  # fmt: skip
+    assert_one_clear_line(res, 2, "no such folder")
+    assert not (tmp_path / "no").exists()
+    folder = tmp_path / "reports"
+    res = run_cli("report", "--db", demo_db, "--user", "datamanager", "--all", "-o", folder,
+                  password="wrong")  # fmt: skip
+    assert_one_clear_line(res, 4, "refused")
+    assert not folder.exists()
+
+
+def test_report_jobs_must_be_a_count(demo_db: Path, tmp_path: Path) -> None:
+    """Before: --jobs -1 was accepted silently (and meant one process)."""
+    res = run_cli("report", "--db", demo_db, "--user", "datamanager", "--all", "--jobs", "-1",
+                  "-o", tmp_path / "r", user="datamanager")  # fmt: skip
+    assert res.code == 2 and "--jobs" in res.err and "negative" in res.err
+    assert not (tmp_path / "r").exists()
+
+
+def test_report_onto_a_folder(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "r.pdf"
+    out.mkdir()
+    res = run_cli("report", "--db", demo_db, "--user", "datamanager", "--participant",
+                  "SH-001", "-o", out, user="datamanager")  # fmt: skip
+    assert_one_clear_line(res, 2, "r.pdf", "folder")
