@@ -21,6 +21,7 @@ import hashlib
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence, Set
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -255,6 +256,19 @@ def _read_xlsx(name: str, data: bytes, report: Progress = _no_progress) -> pd.Da
         raise _unreadable(name, exc) from None
     rows: list[list] = []
     try:
+        try:
+            merged = _merged_ranges(wb, data)
+        except (zipfile.BadZipFile, EOFError, KeyError, OSError, zlib.error) as exc:
+            raise _damaged(name, exc) from None
+        if merged:
+            shown = ", ".join(merged[:3]) + (", …" if len(merged) > 3 else "")
+            sheet = _data_sheet(wb).title
+            raise ImportFileError(
+                f"{name}: sheet '{sheet}' has merged cells ({shown}); only the first cell of a "
+                "merged range holds its value: unmerge them so every cell has its own value",
+                f"{name}：工作表“{sheet}”有合并单元格（{shown}）；合并区域只有第一个单元格有值："
+                "请取消合并，使每个单元格都有自己的值",
+            )
         lines = _xlsx_rows(wb)
         while True:
             # the reader's failures are bad input; the callback's (cancel) are passed on
@@ -283,8 +297,41 @@ def _read_xlsx(name: str, data: bytes, report: Progress = _no_progress) -> pd.Da
     return _frame(header, body)
 
 
+def _data_sheet(wb):
+    return wb["data"] if "data" in wb.sheetnames else wb.worksheets[0]
+
+
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(wb, data: bytes) -> list[str]:
+    """The merged ranges of the data sheet (``B3:B4``), read from the sheet's XML as a stream
+    (the read-only reader does not report them; the ranges follow the cells, at the end)."""
+    path = getattr(_data_sheet(wb), "_worksheet_path", None)
+    if not path:
+        return []
+    found: list[str] = []
+    tail = b""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open(path.lstrip("/")) as fh:
+        while chunk := fh.read(1 << 20):
+            text = tail + chunk
+            found.extend(m.decode("ascii") for m in _MERGE_REF.findall(text))
+            tail = text[-200:]
+            # a match wholly inside the carried tail would be found twice: keep the tail short
+            # of any complete element by cutting it after the last '>'
+            cut = tail.rfind(b">")
+            tail = tail[cut + 1 :] if cut >= 0 else tail
+    from openpyxl.utils.cell import range_boundaries
+
+    def top_left(ref: str) -> tuple[int, int]:
+        min_col, min_row, _, _ = range_boundaries(ref)
+        return (min_row or 0, min_col or 0)
+
+    return sorted(dict.fromkeys(found), key=top_left)
+
+
 def _xlsx_rows(wb) -> Iterator[list]:
-    ws = wb["data"] if "data" in wb.sheetnames else wb.worksheets[0]
+    ws = _data_sheet(wb)
     for r in ws.iter_rows(values_only=False):
         yield [_xlsx_cell(c) for c in r]
 
@@ -388,6 +435,18 @@ def build_plan(
         for it in inst.items:
             items.setdefault(it.name, it)
         scores.update(inst.score_names)
+
+    wide = _wide_layout_column(header, context.visit_codes, set(items) | scores)
+    if wide is not None:  # one clear problem instead of one 'unknown column' per column
+        add(
+            1,
+            wide,
+            "this is the export's wide layout (one row per participant, a column per variable "
+            "and visit); import reads the long layout: export with --layout long",
+            zh="这是导出的宽格式（每位受试者一行，每个变量与访视一列）；导入读取长格式："
+            "请用 --layout long 导出",
+        )
+        return ImportPlan(file_name, sha256, len(frame), problems, [], [], [])
 
     # columns
     seen: dict[str, int] = {}
@@ -597,6 +656,23 @@ def build_plan(
     problems.sort(key=lambda p: (p.row or 0, 0 if p.level == "error" else 1))
     report(steps, steps)
     return ImportPlan(file_name, sha256, len(frame), problems, new_participants, writes, ignored)
+
+
+def _wide_layout_column(
+    header: Sequence[str], visit_codes: Sequence[str], variables: Set[str]
+) -> str | None:
+    """The first ``<variable>_<visit>`` column of a file without a ``visit`` column (the
+    export's wide layout), else None."""
+    if "visit" in header or not visit_codes:
+        return None
+    for name in header:
+        for code in visit_codes:
+            suffix = f"_{code}"
+            if name.endswith(suffix):
+                base = name[: -len(suffix)]
+                if base in variables or _status_base(base) in variables:
+                    return name
+    return None
 
 
 def _status_base(name: str) -> str | None:

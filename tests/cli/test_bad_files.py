@@ -229,3 +229,39 @@ def test_report_onto_a_folder(demo_db: Path, tmp_path: Path) -> None:
     res = run_cli("report", "--db", demo_db, "--user", "datamanager", "--participant",
                   "SH-001", "-o", out, user="datamanager")  # fmt: skip
     assert_one_clear_line(res, 2, "r.pdf", "folder")
+
+
+def test_import_of_the_wide_layout_is_one_problem(demo_db: Path, tmp_path: Path) -> None:
+    """Before: about 1,800 'unknown column' errors (one per <variable>_<visit> column) for an
+    export made with --layout wide; now one problem saying which layout import reads."""
+    wide = tmp_path / "wide.csv"
+    res = run_cli("export", "--db", demo_db, "--user", "datamanager", "--format", "csv",
+                  "--layout", "wide", "-o", wide, user="datamanager")  # fmt: skip
+    assert res.code == 0, res.err
+    before = study_content(demo_db)
+    res = import_(demo_db, wide)
+    assert res.code == 1 and "Traceback" not in res.err
+    assert res.err_lines[0] == "error: wide.csv: 1 error(s), 0 warning(s); nothing written"
+    assert len(res.err_lines) == 2 and "wide layout" in res.err_lines[1]
+    assert "--layout long" in res.err_lines[1] and "row 1" in res.err_lines[1]
+    assert study_content(demo_db) == before
+
+
+def test_import_of_an_xlsx_with_merged_cells(demo_db: Path, tmp_path: Path) -> None:
+    """Before: a merged range kept its value only in its first cell, so the next row's eqvas was
+    silently read as blank (the dry run called the file valid with one value fewer)."""
+    book = tmp_path / "export.xlsx"
+    res = run_cli("export", "--db", demo_db, "--user", "datamanager", "--format", "xlsx",
+                  "-o", book, user="datamanager")  # fmt: skip
+    assert res.code == 0, res.err
+    wb = openpyxl.load_workbook(book)
+    ws = wb["data"]
+    col = [c.value for c in ws[1]].index("eqvas") + 1
+    ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
+    edited = tmp_path / "merged.xlsx"
+    wb.save(edited)
+    letter = openpyxl.utils.get_column_letter(col)
+    before = study_content(demo_db)
+    res = import_(demo_db, edited, "--dry-run")
+    assert_one_clear_line(res, 2, "merged.xlsx", "sheet 'data'", f"{letter}3:{letter}4", "merged")
+    assert study_content(demo_db) == before
