@@ -16,8 +16,16 @@ from cli.errors import CommandError
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr (what is wrong, where to read more),
+    exit 2, like every other command error; ``--help`` still prints the full usage."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"error: {self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="main.py",
         description=f"{PROGRAM_NAME} {PROGRAM_VERSION}: without a command, opens the program.",
     )
