@@ -70,6 +70,19 @@ def _require_backup_role(store, session) -> None:
         raise CommandError(str(exc), EXIT_AUTH) from None
 
 
+def _refuse_live_study(out: Path) -> None:
+    """A backup may replace an older backup file, never a study database someone works in:
+    one the program has opened has its rotating ``<file>.backups/`` folder or a ``-wal`` file."""
+    if not out.is_file():
+        return
+    signs = [p for p in (Path(f"{out}.backups"), Path(f"{out}-wal")) if p.exists()]
+    if signs:
+        raise CommandError(
+            f"-o {out}: is a study database in use (it has {signs[0].name}); a backup never "
+            "replaces a study: give a new file name"
+        )
+
+
 def run_backup(args: argparse.Namespace) -> int:
     from store import backup as bk
     from store.errors import StoreError
@@ -79,6 +92,7 @@ def run_backup(args: argparse.Namespace) -> int:
         raise CommandError(f"-o {out}: is a folder; give the backup file's name")
     if not out.parent.is_dir():
         raise CommandError(f"-o {out}: folder {out.parent} does not exist")
+    _refuse_live_study(out)
     store = open_store(args.db)
     try:
         session = login(store, args.user)

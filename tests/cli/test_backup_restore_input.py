@@ -27,6 +27,22 @@ def test_backup_onto_a_folder(demo_db: Path, tmp_path: Path) -> None:
     assert list(folder.iterdir()) == []
 
 
+def test_backup_never_replaces_a_study_in_use(demo_db: Path, tmp_path: Path) -> None:
+    """Before: 'backup -o other_study.db' silently replaced another study database (one the
+    program had opened: it has its rotating <file>.backups/ folder) with this study's copy. An
+    older backup file (no such folder) may still be replaced, as a nightly job does."""
+    other = tmp_path / "other" / "study.db"
+    other.parent.mkdir()
+    shutil.copy(demo_db, other)
+    (tmp_path / "other" / "study.db.backups").mkdir()
+    before = other.read_bytes()
+    assert_one_clear_line(backup(demo_db, other), 2, "study.db", "in use")
+    assert other.read_bytes() == before
+    nightly = tmp_path / "nightly.bak"
+    assert backup(demo_db, nightly).code == 0
+    assert backup(demo_db, nightly).code == 0
+
+
 def test_restore_into_a_folder(demo_db: Path, tmp_path: Path) -> None:
     """Before: IsADirectoryError traceback from the safety copy."""
     good = tmp_path / "good.bak"
