@@ -84,10 +84,12 @@ def build_demo(path: Path, participants: int | None = None) -> None:
     create_demo(str(path), participants=participants)
 
 
-def open_store(target: str) -> Any:
+def open_store(target: str, create: bool = True) -> Any:
+    """The store at ``target``; a missing SQLite file is created (a new study) only if
+    ``create``."""
     from store.api import Store
 
-    return Store.open(target, create=True)
+    return Store.open(target, create=create)
 
 
 HEAVY_MODULES = ("pandas", "numpy", "sqlalchemy")  # must not be loaded at the first paint
@@ -102,10 +104,10 @@ def preload_workspace() -> None:
     import_workspace()
 
 
-def store_loader(target: str) -> StoreLoader:
+def store_loader(target: str, create: bool = True) -> StoreLoader:
     """Opens ``target`` when asked (the sign-in page asks after its first paint), then imports
-    the workspace's modules."""
-    return StoreLoader(lambda: open_store(target), preload_workspace)
+    the workspace's modules. ``create``: a missing file becomes a new study."""
+    return StoreLoader(lambda: open_store(target, create), preload_workspace)
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -133,7 +135,10 @@ def run_gui(argv: list[str]) -> int:
     if args.smoke:
         return smoke(app, settings, t0, args.db)
     target = args.db or settings.last_database or str(default_database())
-    window = start(store_loader(target), settings, target)
+    # the database used last is opened, never created: if it has been moved, renamed or is on a
+    # drive that is not connected, an empty study must not silently take its place
+    remembered = args.db is None and bool(settings.last_database)
+    window = start(store_loader(target, create=not remembered), settings, target)
     # remembered once someone has signed in to it (not a mistyped --db that never opened)
     window.signed_in.connect(lambda: setattr(settings, "last_database", window.db_label))
     code = app.exec()

@@ -130,6 +130,7 @@ class SignInPage(QWidget):
     signed_in = Signal(object)
     needs_admin = Signal()
     open_failed = Signal(object)
+    open_other = Signal()  # the "Open another database…" button (shown when opening failed)
 
     def __init__(self, store: Any, database: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,8 +157,13 @@ class SignInPage(QWidget):
         self.button.setObjectName("signIn")
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
+        self.other = QPushButton()
+        self.other.setObjectName("openOther")
+        self.other.setVisible(False)
+        self.other.clicked.connect(self.open_other)
         row = QHBoxLayout()
         row.addStretch(1)
+        row.addWidget(self.other)
         row.addWidget(self.button)
         fields.addLayout(row)
         panel.setLayout(fields)
@@ -211,6 +217,18 @@ class SignInPage(QWidget):
         self.user_label.setText(self.tr("&User name:"))
         self.password_label.setText(self.tr("&Password:"))
         self.button.setText(self.tr("&Sign in"))
+        self.other.setText(self.tr("&Open another database…"))
+
+    def unavailable(self, message: str) -> None:
+        """The database could not be opened: say so on the page, take the sign-in fields out
+        of use and offer "Open another database…" (the page is replaced when one opens)."""
+        for w in (self.user, self.password, self.button):
+            w.setEnabled(False)
+        self.button.setDefault(False)
+        self.message.setText(message)
+        self.other.setVisible(True)
+        self.other.setDefault(True)
+        self.other.setFocus()
 
     def _open_store(self) -> bool:
         """Open the store through the loader; False (and a signal) if it failed or the
@@ -218,6 +236,8 @@ class SignInPage(QWidget):
         if self.store is not None:
             return True
         assert self.loader is not None
+        if self.loader.error is not None:  # failed before, and said so then
+            return False
         self.loader.load()
         if self.loader.error is not None:
             self.open_failed.emit(self.loader.error)

@@ -201,6 +201,7 @@ class MainWindow(QMainWindow):
         self.sign_in.signed_in.connect(self.enter)
         self.sign_in.needs_admin.connect(self._create_admin)
         self.sign_in.open_failed.connect(self._open_failed)
+        self.sign_in.open_other.connect(lambda: self.open_database())
         self.frames.addWidget(self.sign_in)
         self.frames.setCurrentWidget(self.sign_in)
         self.retranslate()
@@ -301,6 +302,7 @@ class MainWindow(QMainWindow):
         if old is not None:
             old.close()
         self.store, self.db_label = store, target
+        self.exit_code = 0
         self._show_sign_in(store)
         self.sign_in.user.setFocus()
         if store.needs_admin():
@@ -319,14 +321,17 @@ class MainWindow(QMainWindow):
         self.sign_in.password.setFocus()
 
     def _open_failed(self, exc: BaseException) -> None:
-        """The database cannot be opened: one clear message, then the program ends (exit 2)."""
+        """The database cannot be opened: one clear message. The window stays on its sign-in
+        page, with signing in disabled, so that another database can be opened (Ctrl+O); the
+        program's exit code is 2 unless one is."""
         from store.errors import StoreError
 
         if not isinstance(exc, StoreError):
             raise exc
         self.exit_code = 2
-        QMessageBox.critical(self, PROGRAM_NAME, str(exc))
-        self.close()
+        hint = self.tr("Open another database with File ▸ Open database… (Ctrl+O), or quit.")
+        self.sign_in.unavailable(f"{exc}\n{hint}")
+        QMessageBox.critical(self, PROGRAM_NAME, f"{exc}\n\n{hint}")
 
     # ---------------------------------------------------------------- actions
     def _build_actions(self) -> None:

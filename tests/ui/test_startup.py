@@ -193,9 +193,10 @@ def test_cancelling_the_administrator_closes_the_window(qtbot, tmp_path: Path) -
     _close(window)
 
 
-def test_unopenable_database_is_one_clear_error(qtbot, tmp_path: Path) -> None:
-    """A file that is not a database: one message naming the problem, the window closes and
-    the program's exit code is 2."""
+def test_unopenable_database_is_one_clear_error(qtbot, tmp_path: Path, study_path: Path) -> None:
+    """A file that is not a database: one message naming it and the way out. The window stays
+    on its sign-in page with signing in disabled (exit code 2 if the user quits now); File ▸
+    Open database… (Ctrl+O) opens another study, whose users then sign in (exit code 0)."""
     from ui.app import store_loader
 
     bad = tmp_path / "not-a-database.db"
@@ -210,9 +211,33 @@ def test_unopenable_database_is_one_clear_error(qtbot, tmp_path: Path) -> None:
     on_next_modal(read)
     window = _window(qtbot, store_loader(str(bad)), str(bad))
     window.show()
-    qtbot.waitUntil(lambda: not window.isVisible(), timeout=30_000)
-    assert window.exit_code == 2 and window.session is None
-    assert len(shown) == 1 and "not-a-database.db" in shown[0], shown
+    qtbot.waitUntil(lambda: len(shown) == 1, timeout=30_000)
+    qtbot.wait(200)  # nothing more happens: no second message, the window stays
+    assert len(shown) == 1 and "not-a-database.db" in shown[0] and "Ctrl+O" in shown[0], shown
+    assert window.isVisible() and window.exit_code == 2 and window.session is None
+    page = window.sign_in
+    assert not page.user.isEnabled() and not page.password.isEnabled()
+    assert not page.button.isEnabled()
+    assert "not-a-database.db" in page.message.text() and "Ctrl+O" in page.message.text()
+    assert window.actions_by_name["openDatabase"].isEnabled()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: focus() is page.other, timeout=5000)  # "Open another database…"
+
+    def type_path(dlg) -> None:
+        assert dlg.objectName() == "openDatabaseDialog"
+        dlg.target.selectAll()
+        type_text(qtbot, str(study_path))
+        key(qtbot, Qt.Key.Key_Return)
+
+    on_next_modal(type_path)
+    key(qtbot, Qt.Key.Key_Return)  # the focused button
+    qtbot.waitUntil(lambda: window.store is not None, timeout=30_000)
+    assert window.exit_code == 0 and window.db_label == str(study_path)
+    qtbot.waitUntil(lambda: focus() is window.sign_in.user, timeout=5000)
+    sign_in_by_keyboard(qtbot, *INVESTIGATOR)
+    assert window.session is not None
+    qtbot.waitUntil(lambda: window.flags_done, timeout=30_000)
+    _close(window)
 
 
 def test_language_can_be_switched_before_signing_in(qtbot, study_path: Path) -> None:
@@ -265,9 +290,65 @@ def test_the_program_remembers_a_database_once_signed_in(qtbot, study_path: Path
 
         bad = tmp_path / "not-a-database.db"
         bad.write_bytes(b"this is not an SQLite file" * 100)
-        on_next_modal(lambda box: box.accept())  # the one clear message
+        _accept_then_quit()  # the one clear message; the user quits instead of opening another
         assert ui_app.run_gui(["--db", str(bad), "--lang", "en"]) == 2
         assert Settings().last_database == str(study_path)
+    finally:
+        _sys.excepthook = hook
+
+
+def _accept_then_quit() -> None:
+    """When the next message box is up: read it, accept it, then close the main window."""
+    from PySide6.QtCore import QTimer
+
+    on_next_modal(lambda box: (box.accept(), QTimer.singleShot(0, _close_main_window)))
+
+
+def _close_main_window() -> None:
+    """Close the program's (visible) main window, as the user quitting does."""
+    next(
+        w
+        for w in QApplication.topLevelWidgets()
+        if w.objectName() == "mainWindow" and w.isVisible()
+    ).close()
+
+
+def test_a_remembered_database_that_is_gone_is_not_created(qtbot, tmp_path) -> None:
+    """The database used last has been moved (or is on a drive that is not connected): starting
+    the program says so, with the way out, and does not create an empty study in its place.
+    A database named with --db that does not exist yet is a new study, as before."""
+    import sys as _sys
+
+    from PySide6.QtCore import QTimer
+
+    from ui import app as ui_app
+
+    gone = tmp_path / "moved-away.db"
+    ui_app.make_app()  # the application's names, which say where its settings are kept
+    Settings().last_database = str(gone)
+    shown: list[str] = []
+    hook = _sys.excepthook
+    try:
+
+        def read_and_quit(box) -> None:
+            shown.append(box.text())
+            box.accept()
+            QTimer.singleShot(0, _close_main_window)
+
+        on_next_modal(read_and_quit)
+        assert ui_app.run_gui(["--lang", "en"]) == 2
+        assert len(shown) == 1 and "moved-away.db" in shown[0] and "Ctrl+O" in shown[0], shown
+        assert not gone.exists()  # no empty study took its place
+        assert Settings().last_database == str(gone)  # still there for when the drive is back
+
+        new = tmp_path / "new-study.db"
+
+        def cancel_admin_dialog(dlg) -> None:  # a new study asks for its administrator
+            assert dlg.objectName() == "firstAdminDialog"
+            dlg.reject()
+
+        on_next_modal(cancel_admin_dialog)
+        assert ui_app.run_gui(["--db", str(new), "--lang", "en"]) == 0
     finally:
         _sys.excepthook = hook
 
