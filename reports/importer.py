@@ -727,7 +727,10 @@ def _engine_values(item: Item, values: pd.Series) -> pd.Series:
         if is_blank(v):
             out.append(None)
         elif isinstance(v, dt.datetime) and item.type is ItemType.CLOCK:
-            out.append(v.time())
+            # openpyxl gives a time for a cell under one day; a date and time is a number of
+            # days (e.g. 23 typed into an hh:mm cell, shown as 00:00): not a time of day, so it
+            # is passed on as text for the engine to refuse by name, never cut to its time
+            out.append(f"{v:%Y-%m-%d %H:%M}")
         elif isinstance(v, str) and item.type is ItemType.CLOCK and _NUMBER.match(v):
             # only a whole minute of the day is read as a number; anything else ('1e999',
             # '1e308', '2000') stays text as typed, which the engine refuses by name

@@ -265,3 +265,25 @@ def test_import_of_an_xlsx_with_merged_cells(demo_db: Path, tmp_path: Path) -> N
     res = import_(demo_db, edited, "--dry-run")
     assert_one_clear_line(res, 2, "merged.xlsx", "sheet 'data'", f"{letter}3:{letter}4", "merged")
     assert study_content(demo_db) == before
+
+
+def test_import_of_a_number_typed_into_an_xlsx_time_cell(demo_db: Path, tmp_path: Path) -> None:
+    """The export's clock cells are Excel times (hh:mm). 23 typed into one is 23 *days*, shown
+    as 00:00; openpyxl reads it as 1900-01-23 00:00. Before: cut to its time, 00:00, and only a
+    PSQI efficiency warning followed (accepted with --accept-warnings, the wrong bedtime was
+    saved). Now: refused with its row and column."""
+    book = tmp_path / "export.xlsx"
+    res = run_cli("export", "--db", demo_db, "--user", "datamanager", "--format", "xlsx",
+                  "-o", book, user="datamanager")  # fmt: skip
+    assert res.code == 0, res.err
+    wb = openpyxl.load_workbook(book)
+    ws = wb["data"]
+    ws.cell(3, [c.value for c in ws[1]].index("psqi_bedtime") + 1).value = 23
+    edited = tmp_path / "typed.xlsx"
+    wb.save(edited)
+    before = study_content(demo_db)
+    res = import_(demo_db, edited, "--accept-warnings", "checked on paper")
+    assert res.code == 1 and "Traceback" not in res.err
+    assert "1 error(s)" in res.err_lines[0]
+    assert "row 3, column psqi_bedtime" in res.err and "not a 24-hour clock time" in res.err
+    assert study_content(demo_db) == before
