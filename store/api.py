@@ -416,6 +416,8 @@ class Store:
         self.target = target
         self.path: Path | None = None if is_url(target) else Path(target).absolute()
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # the last automatic backup's failure, None when it succeeded (store.backup sets it)
+        self.backup_problem: str | None = None
         if instruments is None:
             from scoring.registry import INSTRUMENTS
 

@@ -27,6 +27,7 @@ history, which the store never does.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -466,21 +467,41 @@ def restore(backup_file: str | os.PathLike[str], db: str | os.PathLike[str]) -> 
 _log = logging.getLogger("outcomedesk.backup")
 
 
+def failure_note_for(db: str | os.PathLike[str]) -> Path:
+    """``<db>.backup-failed`` beside the database (whose folder SQLite can always write): the
+    last automatic backup failed. It names when and why; the next success removes it."""
+    path = sqlite_path(db)
+    return path.with_name(path.name + ".backup-failed")
+
+
 def automatic_backup(store, reason: str = "close") -> Path | None:
     """The rotating backup of an SQLite store (``store.backup_keep`` copies, default
     ``DEFAULT_KEEP``). PostgreSQL servers are backed up by their administrator (or with
-    ``python main.py backup``), not by every workstation that closes. A failed backup is
-    logged, never raised: closing must not lose the session's data, which is already saved."""
+    ``python main.py backup``), not by every workstation that closes.
+
+    A failed backup is logged, never raised: closing must not lose the session's data, which is
+    already saved. It is also kept in ``store.backup_problem`` and in a note beside the database
+    (``failure_note_for``), so that the next start tries again at once (not only the next day)
+    and the program can tell its user that backups are not being made."""
     if not getattr(store, "is_sqlite", False) or getattr(store, "path", None) is None:
         return None
     keep = int(getattr(store, "backup_keep", DEFAULT_KEEP))
+    note = failure_note_for(store.path)
     try:
-        if reason == "daily":
-            return backup_if_due(store.path, keep)
-        return rotate_backup(store.path, reason, keep)
+        if reason == "daily" and not note.exists():
+            made = backup_if_due(store.path, keep)
+        else:
+            made = rotate_backup(store.path, reason, keep)
     except (BackupError, OSError) as exc:
         _log.error("automatic backup of %s failed: %s", store.path, exc)
+        when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+        store.backup_problem = f"automatic backup failed ({when}): {exc}"
+        with contextlib.suppress(OSError):
+            note.write_text(store.backup_problem + "\n", encoding="utf-8")
         return None
+    note.unlink(missing_ok=True)
+    store.backup_problem = None
+    return made
 
 
 def _close_hook(store) -> None:

@@ -210,6 +210,43 @@ def test_closing_an_sqlite_store_takes_a_rotating_backup(tmp_path):
         assert bk.automatic_backup(s, "daily") is None  # a copy exists for today already
 
 
+def test_a_failed_automatic_backup_is_said_and_tried_again_at_the_next_start(
+    tmp_path, caplog, monkeypatch
+):
+    """A backup that fails (here: the disk is full) is logged, kept in ``store.backup_problem``
+    and in a note beside the database; the next start tries again at once although today's
+    copy exists (and says so if it fails again), and a success clears both."""
+    db = tmp_path / "fails.db"
+    store, _ = new_study(str(db))
+    store.close()  # today's backups exist now
+    before = {p.name for _, _, p in bk.list_backups(db)}
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bk, "backup_sqlite", disk_full)
+    s = Store.open(db, create=False)
+    assert s.backup_problem is None  # today's daily copy exists: none was due at open
+    asr = s.login(USERNAMES["assessor"], PASSWORDS["assessor"])
+    s.add_participant(asr, "SH-001", "SH", "F", "1950-03-04", 158.0, 56.0, DAY1)
+    with caplog.at_level("ERROR", logger="outcomedesk.backup"):
+        s.close()
+    assert "automatic backup of" in caplog.text and "No space left" in caplog.text
+    assert s.backup_problem is not None and "No space left on device" in s.backup_problem
+    note = bk.failure_note_for(db)
+    assert note.read_text(encoding="utf-8").strip() == s.backup_problem
+
+    with Store.open(db, create=False) as again:  # tried at open, not due by date: fails, said
+        assert again.backup_problem is not None and note.exists()
+    monkeypatch.undo()
+    with Store.open(db, create=False) as fixed:  # tried again at open, and made
+        assert fixed.backup_problem is None and not note.exists()
+        newest = bk.list_backups(db)[-1][2]
+        assert newest.name not in before
+        assert snapshot(str(newest))["participants"] == snapshot(str(db))["participants"]
+        assert len(snapshot(str(newest))["participants"]) == 1  # the one added meanwhile
+
+
 @pytest.mark.postgres
 def test_restore_command_fills_a_new_empty_postgres_database(pg_cluster, tmp_path, monkeypatch):
     """The user is checked against the backup (the new database has no users yet)."""
