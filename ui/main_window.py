@@ -241,7 +241,25 @@ class MainWindow(QMainWindow):
         self.list_page.view.setFocus()
         # re-scoring starts once the window is up: it must not compete with the first paint
         QTimer.singleShot(FLAGS_DELAY_MS, self.refresh_flags)
+        if getattr(store, "backup_problem", None):
+            QTimer.singleShot(0, self._warn_backup_problem)
         self.signed_in.emit()
+
+    def _warn_backup_problem(self) -> None:
+        """The store's automatic backup failed (at this start, or when the program last
+        closed): every user who signs in is told, until a backup succeeds again."""
+        problem = getattr(self.store, "backup_problem", None)
+        if not problem or self.session is None:
+            return
+        QMessageBox.warning(
+            self,
+            self.tr("Automatic backup"),
+            self.tr(
+                "No backup copy of this study is being made: {problem}\n\n"
+                "What you save is still kept in the study database. Free space on the disk, "
+                "or tell your data manager. The program tries again at its next start."
+            ).format(problem=problem),
+        )
 
     def sign_out(self) -> None:
         """End the session (File ▸ Sign out, or Sign out on the lock screen, so that another
