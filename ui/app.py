@@ -18,7 +18,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths, QTimer, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QSettings,
+    QStandardPaths,
+    QThreadPool,
+    QTimer,
+    QTranslator,
+)
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -142,6 +149,9 @@ def run_gui(argv: list[str]) -> int:
     # remembered once someone has signed in to it (not a mistyped --db that never opened)
     window.signed_in.connect(lambda: setattr(settings, "last_database", window.db_label))
     code = app.exec()
+    # background work (re-scoring) was cancelled when the window closed: let it end before the
+    # store it reads is closed
+    QThreadPool.globalInstance().waitForDone(30_000)
     if window.store is not None:
         window.store.close()
     return window.exit_code or code
@@ -232,8 +242,6 @@ def _smoke_window(app: QApplication, settings: Settings, t0: float, db: str, dem
     app.exec()
     if window.task is not None:
         window.task.cancel()
-    from PySide6.QtCore import QThreadPool
-
     QThreadPool.globalInstance().waitForDone(30_000)
     window.close()
     store.close()

@@ -9,6 +9,7 @@ takes longer than ``delay_ms`` (Anki shows it after ~600 ms).
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -61,14 +62,22 @@ class _Runnable(QRunnable):
         try:
             result = self._fn(self._state)
         except Cancelled:
-            self._sig.cancelled.emit()
+            self._tell(self._sig.cancelled)
         except Exception as exc:
-            self._sig.failed.emit(exc)
+            self._tell(self._sig.failed, exc)
         else:
             if self._state.cancelled:
-                self._sig.cancelled.emit()
+                self._tell(self._sig.cancelled)
             else:
-                self._sig.finished.emit(result)
+                self._tell(self._sig.finished, result)
+
+    def _tell(self, signal: Any, *args: Any) -> None:
+        """Emit, unless the window that asked for the work is gone (it took its signals along,
+        e.g. the program is quitting): then nobody is left to tell."""
+        if not shiboken6.isValid(self._sig):
+            return
+        with contextlib.suppress(RuntimeError):  # deleted between the check and the emit
+            signal.emit(*args)
 
 
 class Task(QObject):
