@@ -296,6 +296,13 @@ def main(argv: list[str] | None = None) -> int:
             "",
             f"{pct(save['rest'], 50) / f50:.1f}× floor (p50)",
         ),
+        (
+            "  ratio store / (floor + validation), at p50",
+            None,
+            None,
+            "",
+            f"{s50 / (f50 + pct(save['validation'], 50)):.1f}×",
+        ),
         ("load one participant with 6 visits", pct(load, 50), pct(load, 95), "≤ 20 ms", ""),
         (
             f"list {args.participants:,} participants + visit status",
