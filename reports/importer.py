@@ -958,6 +958,47 @@ def _sex_for_store(item: Item | None, value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _same_entry(stored: object, entry: object) -> bool:
+    """A stored (typed) answer equals a file's entry: numbers within 1e-9, clock minutes as
+    HH:MM, text as text."""
+    if stored is None:
+        return entry is None
+    if isinstance(stored, int | float) and not isinstance(stored, bool):
+        if isinstance(entry, str) and re.fullmatch(r"\s*\d{1,2}[:：]\d{2}\s*", entry):
+            h, m = re.split("[:：]", entry.strip())
+            return float(stored) == int(h) * 60 + int(m)
+        try:
+            return abs(float(stored) - float(entry)) < 1e-9  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            return False
+    return str(stored) == str(entry).strip()
+
+
+def _changed_columns(store, session, w: VisitWrite, vrow) -> list[str]:
+    """The file columns of row ``w`` whose content differs from the visit in the study (blank
+    cells write nothing, so they never differ)."""
+    current = store.answers(session, w.participant, w.visit)
+    changed = []
+    for name, code in w.statuses.items():
+        a = current.get(name)
+        if a is None or a.status != code:
+            changed.append(name)
+    for name, value in w.values.items():
+        a = current.get(name)
+        if a is None or a.status or not _same_entry(a.value, value):
+            changed.append(name)
+    if w.visit_status and (w.visit_status != "planned" or w.visit_date):
+        if w.visit_status != vrow.status:
+            changed.append("visit_status")
+        if w.visit_date is not None and w.visit_date != vrow.actual_date:
+            changed.append("visit_date")
+        if (w.status_reason or None) != (vrow.status_reason or None):
+            changed.append("visit_status_reason")
+        if (w.out_of_window_reason or None) != (vrow.out_of_window_reason or None):
+            changed.append("visit_out_of_window_reason")
+    return changed
+
+
 def apply_plan(
     store,
     session,
@@ -1006,7 +1047,21 @@ def apply_plan(
             for i, w in enumerate(plan.visits, start=len(plan.new_participants)):
                 report(i, total)
                 current = w
-                version = store.visit(session, w.participant, w.visit).row_version
+                vrow = store.visit(session, w.participant, w.visit)
+                version = vrow.row_version
+                if vrow.locked:  # a re-imported export holds locked visits as they are
+                    changed = _changed_columns(store, session, w, vrow)
+                    if not changed:
+                        written += 1
+                        continue
+                    raise ImportRefused(
+                        f"row {w.row}, column {changed[0]}: visit {w.participant} {w.visit} is "
+                        "locked; a data manager must unlock it (with a reason) before it can "
+                        "change; nothing written",
+                        [],
+                        w.row,
+                        f"visit {w.participant} {w.visit} is locked",
+                    )
                 if w.values or w.statuses:
                     names = list(w.values) + list(w.statuses)
                     confirmations = (

@@ -287,3 +287,41 @@ def test_import_of_a_number_typed_into_an_xlsx_time_cell(demo_db: Path, tmp_path
     assert "1 error(s)" in res.err_lines[0]
     assert "row 3, column psqi_bedtime" in res.err and "not a 24-hour clock time" in res.err
     assert study_content(demo_db) == before
+
+
+def test_import_of_an_edited_export_with_locked_visits(
+    demo_db: Path, exported: Path, tmp_path: Path
+) -> None:
+    """The brief's round trip: export the demo, change one value of an open visit, import.
+    Before: refused on the first (unchanged) locked Shanghai baseline, 'row 92: visit SH-001 BL
+    is locked … before it can change', although nothing in it changed — an export could never
+    be imported back. Now: unchanged locked rows are skipped, the edit is saved; a change to a
+    locked visit is refused naming its row and column, with nothing written."""
+    with exported.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    col = {name: i for i, name in enumerate(rows[0])}
+    open_row = next(i for i, r in enumerate(rows[1:], start=2)
+                    if r[col["participant"]] == "BJ-001" and r[col["visit"]] == "BL")  # fmt: skip
+    locked_row = next(i for i, r in enumerate(rows[1:], start=2)
+                      if r[col["participant"]] == "SH-001" and r[col["visit"]] == "BL")  # fmt: skip
+    old = int(rows[open_row - 1][col["eqvas"]])
+    new = 40 if old != 40 else 41
+
+    bad = edit_csv(exported, tmp_path / "locked.csv", {(open_row, "eqvas"): str(new),
+                   (locked_row, "eqvas"): str(new)})  # fmt: skip
+    before = study_content(demo_db)
+    res = import_(demo_db, bad)
+    line = assert_one_clear_line(res, 1, f"row {locked_row}, column eqvas", "locked")
+    assert "nothing written" in line
+    assert study_content(demo_db) == before
+
+    good = edit_csv(exported, tmp_path / "edited.csv", {(open_row, "eqvas"): str(new)})
+    res = import_(demo_db, good)
+    assert res.code == 0, res.err
+    after = run_cli("export", "--db", demo_db, "--user", "datamanager", "--format", "csv",
+                    "-o", tmp_path / "after.csv", user="datamanager")  # fmt: skip
+    assert after.code == 0
+    with (tmp_path / "after.csv").open(encoding="utf-8-sig", newline="") as fh:
+        again = list(csv.reader(fh))
+    assert again[open_row - 1][col["eqvas"]] == str(new)
+    assert again[locked_row - 1] == rows[locked_row - 1]
