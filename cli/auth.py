@@ -124,17 +124,10 @@ def check_study_file(path: Path) -> None:
         )
     if head != SQLITE_MAGIC:
         return  # the store names a damaged or non-database file and how to restore
-    tables = _sqlite_tables(path)
-    if tables and STORE_MARKER_TABLE not in tables:
-        listed = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
-        raise CommandError(
-            f"{shown}: not an OutcomeDesk study database (an SQLite database of another "
-            f"program, with tables {listed}); nothing was changed",
-            EXIT_OPEN,
-        )
+    refuse_foreign(shown, sqlite_tables(path))
 
 
-def _sqlite_tables(path: Path) -> set[str] | None:
+def sqlite_tables(path: Path) -> set[str] | None:
     """The table names of an SQLite file, read without writing to it (None when SQLite cannot
     read it read-only: the store then gives its own reason)."""
     import sqlite3
@@ -153,6 +146,56 @@ def _sqlite_tables(path: Path) -> set[str] | None:
         conn.close()
 
 
+def postgres_tables(db: str) -> set[str]:
+    """The table names of a PostgreSQL database (CommandError when it cannot be reached)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from store.connection import open_postgres
+    from store.errors import StoreError
+
+    try:
+        engine = open_postgres(db)
+    except StoreError as exc:
+        raise CommandError(f"{shown_db(db)}: {exc}", EXIT_OPEN) from None
+    try:
+        with engine.connect() as conn:
+            return set(inspect(conn).get_table_names())
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", exc)).strip().splitlines()
+        raise CommandError(
+            f"{shown_db(db)}: cannot read the database ({detail[0] if detail else exc})",
+            EXIT_OPEN,
+        ) from None
+    finally:
+        engine.dispose()
+
+
+def refuse_foreign(db: str, tables: set[str] | None) -> None:
+    """CommandError when ``tables`` are another program's (no OutcomeDesk schema stamp)."""
+    if tables and STORE_MARKER_TABLE not in tables:
+        listed = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+        raise CommandError(
+            f"{shown_db(db)}: not an OutcomeDesk study database (it holds another program's "
+            f"tables: {listed}); nothing was changed",
+            EXIT_OPEN,
+        )
+
+
+def check_postgres_study(db: str) -> None:
+    """Refuse a PostgreSQL database that holds no OutcomeDesk study before the store opens it:
+    the store would create a new study in an empty database, or try to create its tables among
+    another program's (a traceback, 'relation "users" already exists')."""
+    tables = postgres_tables(db)
+    refuse_foreign(db, tables)
+    if not tables:
+        raise CommandError(
+            f"{shown_db(db)}: an empty database, no OutcomeDesk study in it (create one with "
+            "the program or 'main.py demo', or restore a backup into it); nothing was changed",
+            EXIT_OPEN,
+        )
+
+
 def open_store(db: str, create: bool = False):
     """Open an existing study database (CommandError with the store's one-line reason)."""
     from store.api import Store
@@ -160,6 +203,8 @@ def open_store(db: str, create: bool = False):
 
     if is_url(db):
         check_url(db)
+        if not create:
+            check_postgres_study(db)
     else:
         path = Path(db)
         if not create and not path.exists():

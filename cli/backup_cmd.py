@@ -25,13 +25,17 @@ from pathlib import Path
 from cli.auth import (
     EXIT_AUTH,
     EXIT_OPEN,
+    STORE_MARKER_TABLE,
     add_db_user_arguments,
     check_url,
     is_url,
     login,
     open_store,
+    postgres_tables,
     read_password,
+    refuse_foreign,
     shown_db,
+    sqlite_tables,
 )
 from cli.errors import CommandError
 
@@ -113,24 +117,19 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def _holds_a_study(db: str) -> bool:
-    """True when ``db`` exists and has the store's schema; opening it through the store would
-    otherwise create a study in an empty PostgreSQL database and make it unfit for a restore."""
+    """True when ``db`` exists and has the store's schema (or is an SQLite file the store may
+    find damaged); opening an empty PostgreSQL database through the store would create a study
+    in it and make it unfit for a restore. Another program's database is refused: a restore
+    never replaces it."""
     if not is_url(db):
-        return Path(db).exists()
+        path = Path(db)
+        if path.is_file():
+            refuse_foreign(db, sqlite_tables(path))
+        return path.exists()
     check_url(db)
-    from store.connection import open_postgres
-    from store.errors import StoreError
-    from store.migrations import current_revision
-
-    try:
-        engine = open_postgres(db)
-    except StoreError as exc:
-        raise CommandError(f"--db: {exc}", EXIT_OPEN) from None
-    try:
-        with engine.connect() as conn:
-            return current_revision(conn) is not None
-    finally:
-        engine.dispose()
+    tables = postgres_tables(db)
+    refuse_foreign(db, tables)
+    return STORE_MARKER_TABLE in tables
 
 
 def _authenticate_for_restore(db: str, backup_file: Path, user: str, password: str) -> str:
@@ -138,8 +137,9 @@ def _authenticate_for_restore(db: str, backup_file: Path, user: str, password: s
     from store.api import Store
     from store.errors import DatabaseDamaged, NotFound, StoreError
 
+    holds = _holds_a_study(db)  # another program's or an unreachable database: refused here
     try:
-        store = open_store(db) if _holds_a_study(db) else None
+        store = open_store(db) if holds else None
     except CommandError:
         store = None  # damaged or unreadable: authenticate against the backup instead
     if store is not None:

@@ -136,3 +136,39 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     dst.parent.mkdir()
     shutil.copy(demo_template, dst)
     return dst
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throw-away PostgreSQL cluster (the store tests' own, tests/store/conftest.py)."""
+    from tests.store.conftest import PgCluster
+
+    cluster = PgCluster()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def pg_tables(url: str) -> set[str]:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with psycopg.connect(host=u.host, port=u.port, user=u.username, dbname=u.database) as conn:
+        rows = conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def pg_execute(url: str, sql: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    with psycopg.connect(
+        host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True
+    ) as conn:
+        conn.execute(sql)
