@@ -379,6 +379,14 @@ def _read_csv(name: str, data: bytes, report: Progress = _no_progress) -> pd.Dat
         rows.pop()
     header = [c.strip() for c in rows[0]]
     width = len(header)
+    if len(rows) > 1 and len(rows[-1]) < width and not text.endswith(("\n", "\r")):
+        n = len(rows)
+        raise ImportFileError(
+            f"{name}: row {n} ends after {len(rows[-1])} of {width} columns without a line "
+            "break: the file looks truncated (copy it again from its source)",
+            f"{name}：第 {n} 行只有 {len(rows[-1])}/{width} 列且没有换行：文件似乎不完整"
+            "（请从来源重新复制）",
+        )
     body = []
     for i, r in enumerate(rows[1:], start=2):
         if len(r) > width and any(c.strip() for c in r[width:]):
@@ -505,8 +513,8 @@ def build_plan(
     cells = _formula_check(cells, add)
 
     # keys
-    part = cells["participant"].map(lambda v: None if is_blank(v) else str(v).strip())
-    visit = cells["visit"].map(lambda v: None if is_blank(v) else str(v).strip())
+    part = _key_texts(cells["participant"])
+    visit = _key_texts(cells["visit"])
     first_row: dict[tuple[str, str], int] = {}
     bad_rows: set[int] = set()
     for row in cells.index:
@@ -673,6 +681,13 @@ def _wide_layout_column(
                 if base in variables or _status_base(base) in variables:
                     return name
     return None
+
+
+def _key_texts(column: pd.Series) -> pd.Series:
+    """Participant or visit codes as stripped text, None when blank. (Series.map would turn
+    None into NaN in a column with any text, and NaN then became the code 'nan'.)"""
+    texts = [None if is_blank(v) else str(v).strip() for v in column.tolist()]
+    return pd.Series(texts, index=column.index, dtype=object)
 
 
 def _status_base(name: str) -> str | None:

@@ -325,3 +325,30 @@ def test_import_of_an_edited_export_with_locked_visits(
         again = list(csv.reader(fh))
     assert again[open_row - 1][col["eqvas"]] == str(new)
     assert again[locked_row - 1] == rows[locked_row - 1]
+
+
+def test_import_with_an_empty_key_cell(demo_db: Path, exported: Path, tmp_path: Path) -> None:
+    """Before: an empty visit cell was reported as "unknown visit 'nan'", and an empty
+    participant cell passed the dry run as a new participant coded 'nan' (pandas turned the
+    blank into NaN) until the store refused "participant code 'nan'"."""
+    bad = edit_csv(exported, tmp_path / "keys.csv", {(3, "visit"): "", (5, "participant"): ""})
+    before = study_content(demo_db)
+    res = import_(demo_db, bad, "--dry-run")
+    assert res.code == 1 and "nan" not in res.err, res.err
+    assert "row 3, column visit: visit code is empty" in res.err
+    assert "row 5, column participant: participant code is empty" in res.err
+    assert study_content(demo_db) == before
+
+
+def test_import_of_a_truncated_csv(demo_db: Path, exported: Path, tmp_path: Path) -> None:
+    """Before: a CSV cut off mid-row (an interrupted copy) imported its last row with the
+    missing cells read as blank (written as 'no change'); now refused, naming the row."""
+    data = exported.read_bytes()
+    cut = data.index(b"\n", len(data) // 2) + 1 + 60  # 60 bytes into a row, past its keys
+    path = tmp_path / "cut.csv"
+    path.write_bytes(data[:cut])
+    row = data[:cut].count(b"\n") + 1
+    before = study_content(demo_db)
+    res = import_(demo_db, path, "--dry-run")
+    assert_one_clear_line(res, 2, "cut.csv", f"row {row}", "truncated")
+    assert study_content(demo_db) == before
