@@ -258,6 +258,12 @@ def run(args: argparse.Namespace) -> int:
     known = {i.name for i in all_items()}
     recognised = [c for c in raw.columns if c in known]
     if not recognised:
+        if len(raw.columns) == 1 and (";" in raw.columns[0] or "\t" in raw.columns[0]):
+            sep = "';'" if ";" in raw.columns[0] else "a tab"
+            raise CommandError(
+                f"{args.input}: the columns are separated by {sep}, not commas: save the file "
+                "as 'CSV (comma delimited)' UTF-8"
+            )
         sheet = raw.attrs.get("sheet")
         where = f" (sheet '{sheet}', the workbook's first)" if sheet is not None else ""
         raise CommandError(

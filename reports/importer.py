@@ -379,6 +379,13 @@ def _read_csv(name: str, data: bytes, report: Progress = _no_progress) -> pd.Dat
         rows.pop()
     header = [c.strip() for c in rows[0]]
     width = len(header)
+    sep = _other_separator(header)
+    if sep is not None:
+        raise ImportFileError(
+            f"{name}: the columns are separated by {sep}, not commas: save the file as "
+            "'CSV (comma delimited)' UTF-8",
+            f"{name}：各列以 {sep} 分隔，而不是逗号：请另存为“CSV（逗号分隔）”UTF-8",
+        )
     if len(rows) > 1 and len(rows[-1]) < width and not text.endswith(("\n", "\r")):
         n = len(rows)
         raise ImportFileError(
@@ -396,6 +403,17 @@ def _read_csv(name: str, data: bytes, report: Progress = _no_progress) -> pd.Dat
             )
         body.append([None if c == "" else c for c in (r + [""] * width)[:width]])
     return _frame(header, body)
+
+
+def _other_separator(header: Sequence[str]) -> str | None:
+    """ "';'" or "a tab" when a one-column header is really several names joined by that
+    separator (a spreadsheet's regional CSV or 'Text' format), else None."""
+    if len(header) != 1:
+        return None
+    for sep, shown in ((";", "';'"), ("\t", "a tab")):
+        if header[0].count(sep) >= 1:
+            return shown
+    return None
 
 
 def _frame(header: list[str], body: list[list]) -> pd.DataFrame:

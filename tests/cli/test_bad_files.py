@@ -352,3 +352,20 @@ def test_import_of_a_truncated_csv(demo_db: Path, exported: Path, tmp_path: Path
     res = import_(demo_db, path, "--dry-run")
     assert_one_clear_line(res, 2, "cut.csv", f"row {row}", "truncated")
     assert study_content(demo_db) == before
+
+
+@pytest.mark.parametrize(("sep", "shown"), [(";", "';'"), ("\t", "a tab")])
+def test_a_csv_separated_by_semicolons_or_tabs(
+    demo_db: Path, exported: Path, tmp_path: Path, sep: str, shown: str
+) -> None:
+    """A spreadsheet with a European locale saves 'CSV' with ';'. Before: import listed
+    "unknown column 'participant;site;sex;…'" and two missing required columns, score said
+    'no recognised column'; now one line naming the separator, for both."""
+    path = tmp_path / "regional.csv"
+    path.write_text(exported.read_text(encoding="utf-8-sig").replace(",", sep), encoding="utf-8")
+    before = study_content(demo_db)
+    assert_one_clear_line(import_(demo_db, path, "--dry-run"), 2, "regional.csv", shown)
+    assert study_content(demo_db) == before
+    res = run_cli("score", path, "-o", tmp_path / "o.csv")
+    assert_one_clear_line(res, 2, "regional.csv", shown, "not commas")
+    assert not (tmp_path / "o.csv").exists()
