@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli.auth import add_db_user_arguments, open_session
+from cli.auth import EXIT_AUTH, add_db_user_arguments, open_session
 from cli.errors import CommandError
 
 LISTED = 50
@@ -43,18 +43,24 @@ def _list(problems) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from reports.importer import (
+        STORE_ACTIONS,
         ImportFileError,
         ImportRefused,
         apply_plan,
         context_from_store,
         plan_file,
     )
-    from store.errors import StoreError
+    from store.errors import PermissionDenied, StoreError
 
     if args.accept_warnings is not None and not args.accept_warnings.strip():
         raise CommandError("--accept-warnings needs a reason (text)")
     store, session = open_session(args.db, args.user)
     try:
+        try:  # the role first: a dry run must not call a file valid that the user may not import
+            for action in STORE_ACTIONS:
+                store.require(session, action)
+        except PermissionDenied as exc:
+            raise CommandError(f"{exc}; nothing written", EXIT_AUTH) from None
         try:
             context = context_from_store(store, session)
             plan = plan_file(args.file, context, instruments=store.instruments)

@@ -108,3 +108,16 @@ def test_audit_verify_by_a_role_that_may_not_exits_4(demo_db: Path) -> None:
     login."""
     res = run_cli("audit", "verify", "--db", demo_db, "--user", "assessor", user="assessor")
     assert_one_clear_line(res, 4, "assessor", "audit")
+
+
+def test_import_by_a_role_that_may_not_is_refused_before_validating(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    """docs/roles.md: a statistician only reads and exports. Before: 'import --dry-run' called
+    the file valid (exit 0) and the real import failed at its first row; now exit 4 at once."""
+    path = tmp_path / "visits.csv"
+    path.write_text("participant,visit,eqvas\nBJ-001,BL,50\n", encoding="utf-8")
+    for extra in (["--dry-run"], []):
+        res = run_cli("import", "--db", demo_db, "--user", "statistician", path, *extra,
+                      user="statistician")  # fmt: skip
+        assert_one_clear_line(res, 4, "statistician", "nothing written")
