@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -96,6 +97,8 @@ def run_backup(args: argparse.Namespace) -> int:
         raise CommandError(f"-o {out}: is a folder; give the backup file's name")
     if not out.parent.is_dir():
         raise CommandError(f"-o {out}: folder {out.parent} does not exist")
+    if not os.access(out.parent, os.W_OK | os.X_OK):
+        raise CommandError(f"-o {out}: folder {out.parent} is not writable")
     _refuse_live_study(out)
     store = open_store(args.db)
     try:
@@ -106,6 +109,10 @@ def run_backup(args: argparse.Namespace) -> int:
             info = bk.backup(args.db, out)
         except StoreError as exc:
             raise CommandError(f"backup failed: {exc}", EXIT_FAILED) from None
+        except OSError as exc:  # the disk filled up, the folder became unwritable …
+            raise CommandError(
+                f"-o {out}: backup failed ({exc.strerror or exc})", EXIT_FAILED
+            ) from None
     finally:
         store.close()
     rows = sum(info.tables.values())
@@ -174,6 +181,8 @@ def run_restore(args: argparse.Namespace) -> int:
         raise CommandError(f"-i {src}: is a folder; give the backup file")
     if not src.is_file():
         raise CommandError(f"-i {src}: no such backup file")
+    if not os.access(src, os.R_OK):
+        raise CommandError(f"-i {src}: cannot be read (permission denied)")
     if is_url(args.db):
         check_url(args.db)
     else:
@@ -189,6 +198,8 @@ def run_restore(args: argparse.Namespace) -> int:
         info = bk.restore(src, args.db)
     except StoreError as exc:
         raise CommandError(f"restore failed: {exc}", EXIT_FAILED) from None
+    except OSError as exc:
+        raise CommandError(f"restore failed ({exc.strerror or exc})", EXIT_FAILED) from None
     store = open_store(args.db)
     try:
         session = login(store, args.user, password)

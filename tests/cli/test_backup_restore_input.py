@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.conftest import assert_one_clear_line, run_cli, study_content
+from tests.cli.conftest import assert_one_clear_line, run_cli, run_subprocess, study_content
 
 
 def backup(db: Path, out: Path):
@@ -100,3 +100,32 @@ def test_restore_does_not_print_a_postgresql_password(tmp_path: Path) -> None:
     res = restore(url, good)  # type: ignore[arg-type]
     line = assert_one_clear_line(res, 2, "unsupported database URL")
     assert "s3cret-pw" not in line
+
+
+def test_backup_into_a_read_only_folder(demo_db: Path, tmp_path: Path) -> None:
+    """Before: PermissionError traceback from the store's temporary file."""
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        args = ["backup", "--db", demo_db, "--user", "datamanager", "-o", folder / "b.bak"]
+        res = run_subprocess(*args, user="datamanager", unprivileged=True)
+    finally:
+        folder.chmod(0o755)
+    assert_one_clear_line(res, 2, "b.bak", "not writable")
+    assert list(folder.iterdir()) == []
+
+
+def test_restore_from_an_unreadable_backup(demo_db: Path, tmp_path: Path) -> None:
+    """Before: PermissionError traceback (after the login was checked)."""
+    good = tmp_path / "good.bak"
+    assert backup(demo_db, good).code == 0
+    good.chmod(0)
+    before = study_content(demo_db)
+    try:
+        res = run_subprocess("restore", "--db", demo_db, "--user", "datamanager", "-i", good,
+                             user="datamanager", unprivileged=True)  # fmt: skip
+    finally:
+        good.chmod(0o600)
+    assert_one_clear_line(res, 2, "good.bak", "cannot be read")
+    assert study_content(demo_db) == before
