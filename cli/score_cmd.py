@@ -110,6 +110,12 @@ def read_table(path: Path) -> pd.DataFrame:
             )
             sheet = None
         elif suffix in (".xlsx", ".xlsm"):
+            with path.open("rb") as fh:
+                if fh.read(8) == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+                    raise CommandError(
+                        f"{path}: an old Excel (.xls) or password-protected workbook; save it "
+                        "as .xlsx without a password"
+                    )
             with pd.ExcelFile(path, engine="openpyxl") as book:
                 sheet = book.sheet_names[0] if book.sheet_names else None
                 frame = pd.read_excel(book, sheet_name=0, dtype=object, header=None)

@@ -40,6 +40,7 @@ from scoring.engine import evaluate
 from scoring.model import Instrument, Item, ItemType, MissingCode, ScoringSettings
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and encrypted .xlsx files
 MAX_LISTED = 200  # problems listed in full; the count is always exact
 VISIT_STATUSES = ("planned", "in_progress", "complete", "missed", "not_done")
 _NUMBER = re.compile(r"^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$")
@@ -243,6 +244,12 @@ def _unreadable(name: str, exc: BaseException) -> ImportFileError:
 def _read_xlsx(name: str, data: bytes, report: Progress = _no_progress) -> pd.DataFrame:
     import openpyxl
 
+    if data.startswith(OLE_SIGNATURE):
+        raise ImportFileError(
+            f"{name}: an old Excel (.xls) or password-protected workbook; save it as .xlsx "
+            "without a password",
+            f"{name}：旧版 Excel（.xls）或有密码保护的工作簿；请另存为无密码的 .xlsx",
+        )
     if not data.startswith(b"PK\x03\x04"):
         raise ImportFileError(
             f"{name}: not an xlsx workbook (no zip signature)",

@@ -369,3 +369,16 @@ def test_a_csv_separated_by_semicolons_or_tabs(
     res = run_cli("score", path, "-o", tmp_path / "o.csv")
     assert_one_clear_line(res, 2, "regional.csv", shown, "not commas")
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_password_protected_workbook(demo_db: Path, tmp_path: Path) -> None:
+    """Excel saves a password-protected .xlsx (and an old .xls) as an OLE2 compound file
+    (signature D0 CF 11 E0 A1 B1 1A E1, [MS-CFB] §2.2). Before: 'not an xlsx workbook (no zip
+    signature)' / 'File is not a zip file'; now the likely cause and the remedy."""
+    path = tmp_path / "locked.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(4088))
+    before = study_content(demo_db)
+    assert_one_clear_line(import_(demo_db, path), 2, "locked.xlsx", "password")
+    assert study_content(demo_db) == before
+    res = run_cli("score", path, "-o", tmp_path / "o.csv")
+    assert_one_clear_line(res, 2, "locked.xlsx", "password")
