@@ -28,6 +28,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
+def _written_file(exc: OSError, out: Path) -> Path:
+    """The output file an OSError is about (the writers' ``.<name>.partial`` shown as
+    ``<name>``; the codebook of a CSV export is a file of its own)."""
+    name = exc.filename2 or exc.filename
+    if not name:
+        return out
+    path = Path(str(name))
+    if path.name.startswith(".") and path.name.endswith(".partial"):
+        path = path.with_name(path.name[1 : -len(".partial")])
+    return path
+
+
 def run(args: argparse.Namespace) -> int:
     from reports.export_csv import codebook_path, write_csv
     from reports.export_frame import ExportMeta, build_export, from_store
@@ -42,6 +54,10 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"{out}: a {args.fmt} export must end in {want}")
     if out.is_dir():
         raise CommandError(f"{out}: is a folder; give the export file's name")
+    if args.fmt == "csv" and codebook_path(out).is_dir():
+        raise CommandError(
+            f"{codebook_path(out)}: is a folder; a CSV export writes its codebook there"
+        )
     if not out.parent.exists():
         raise CommandError(f"{out.parent}: no such folder")
     store, session = open_session(args.db, args.user)
@@ -67,7 +83,8 @@ def run(args: argparse.Namespace) -> int:
         except StoreError as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:
-            raise CommandError(f"{out}: cannot write ({exc.strerror or exc})") from None
+            where = _written_file(exc, out)
+            raise CommandError(f"{where}: cannot write ({exc.strerror or exc})") from None
         except ValueError as exc:  # a value the format cannot hold (named in the message)
             raise CommandError(f"{out}: {exc}") from None
         except Exception as exc:  # a writer library's own error: still one line, no traceback

@@ -11,6 +11,7 @@ cells that a spreadsheet would run as a formula were already neutralised in the 
 from __future__ import annotations
 
 import csv
+import errno
 import os
 from pathlib import Path
 
@@ -118,6 +119,9 @@ def write_csv(
         (path, [c.name for c in table.columns], csv_columns(table)),
         (codebook_path(path), list(cb.columns), [cb[c].fillna("").tolist() for c in cb.columns]),
     ]
+    for target, _, _ in targets:  # before anything is written: both files or neither
+        if target.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "Is a directory", str(target))
     tmps = []
     try:
         for target, header, cols in targets:

@@ -382,3 +382,14 @@ def test_a_password_protected_workbook(demo_db: Path, tmp_path: Path) -> None:
     assert study_content(demo_db) == before
     res = run_cli("score", path, "-o", tmp_path / "o.csv")
     assert_one_clear_line(res, 2, "locked.xlsx", "password")
+
+
+def test_csv_export_whose_codebook_name_is_a_folder(demo_db: Path, tmp_path: Path) -> None:
+    """A CSV export is two files, e.csv and e_codebook.csv. Before: e.csv was written (looking
+    complete, not audited), then 'e.csv: cannot write (Is a directory)' — the wrong file named;
+    now refused first, naming the codebook path, and nothing is written."""
+    (tmp_path / "e_codebook.csv").mkdir()
+    res = run_cli("export", "--db", demo_db, "--user", "statistician", "--format", "csv",
+                  "-o", tmp_path / "e.csv", user="statistician")  # fmt: skip
+    assert_one_clear_line(res, 2, "e_codebook.csv", "folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e_codebook.csv", "study"]
