@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from cli.args import db_arg
 from cli.errors import CommandError
 
 PASSWORD_ENV = "OUTCOMEDESK_PASSWORD"
@@ -29,7 +30,10 @@ EXIT_AUTH = 4  # login refused
 
 def add_db_user_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--db", required=True, help="study database: a file path or a postgresql:// URL"
+        "--db",
+        type=db_arg,
+        required=True,
+        help="study database: a file path or a postgresql:// URL",
     )
     parser.add_argument(
         "--user",

@@ -23,6 +23,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from cli.args import path_arg
 from cli.auth import (
     EXIT_AUTH,
     EXIT_OPEN,
@@ -48,13 +49,13 @@ def register(subparsers) -> None:
         "backup", help="copy the study database into one backup file (SQLite format)"
     )
     add_db_user_arguments(b)
-    b.add_argument("-o", "--output", required=True, help="backup file to write")
+    b.add_argument("-o", "--output", type=path_arg, required=True, help="backup file to write")
     b.set_defaults(handler=run_backup)
     r = subparsers.add_parser(
         "restore", help="replace the study database's content with a backup file"
     )
     add_db_user_arguments(r)
-    r.add_argument("-i", "--input", required=True, help="backup file to restore")
+    r.add_argument("-i", "--input", type=path_arg, required=True, help="backup file to restore")
     r.set_defaults(handler=run_restore)
 
 

@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from cli.args import db_arg
 from cli.auth import check_url, is_url, shown_db
 from cli.errors import CommandError
 
@@ -22,7 +23,9 @@ def register(subparsers) -> None:
     p = subparsers.add_parser(
         "demo", help="create a demo study (30 synthetic participants, demo accounts)"
     )
-    p.add_argument("--db", required=True, help="new database file (or an empty postgresql:// DB)")
+    p.add_argument(
+        "--db", type=db_arg, required=True, help="new database file (or an empty postgresql:// DB)"
+    )
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the fixed one)")
     p.add_argument("--quiet", action="store_true", help="print only the summary and accounts")
     p.set_defaults(handler=run_demo)

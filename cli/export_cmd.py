@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from cli.args import path_arg
 from cli.auth import add_db_user_arguments, open_session
 from cli.errors import CommandError
 
@@ -24,7 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
     p.add_argument("--layout", choices=("long", "wide"), default="long")
     p.add_argument("--site", help="only this site")
-    p.add_argument("-o", "--output", type=Path, required=True, help="output file")
+    p.add_argument("-o", "--output", type=path_arg, required=True, help="output file")
     p.set_defaults(handler=run)
 
 

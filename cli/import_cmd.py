@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from cli.args import path_arg
 from cli.auth import EXIT_AUTH, add_db_user_arguments, open_session
 from cli.errors import CommandError
 
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "definitions and flags, then write all of it in one transaction, or nothing.",
     )
     add_db_user_arguments(p)
-    p.add_argument("file", type=Path, help=".xlsx or .csv in the export's long layout")
+    p.add_argument("file", type=path_arg, help=".xlsx or .csv in the export's long layout")
     p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     p.add_argument(
         "--accept-warnings",

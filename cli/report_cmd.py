@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from cli.args import db_arg, path_arg
 from cli.errors import CommandError
 
 
@@ -48,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--blank", action="store_true", help="blank form (no entered values)")
     c.add_argument(
         "--wording",
-        type=Path,
+        type=path_arg,
         help="site folder of licensed wording packs (<instrument>.<lang>.json)",
     )
     c.set_defaults(handler=run_crf)
@@ -66,13 +67,17 @@ def _jobs(text: str) -> int:
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--db", required=True, help="study database (file or postgresql:// URL)")
+    p.add_argument(
+        "--db", type=db_arg, required=True, help="study database (file or postgresql:// URL)"
+    )
     p.add_argument("--user", required=True, help="user name (password asked)")
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--participant", help="participant code")
     who.add_argument("--all", action="store_true", help="every participant, one PDF each, into DIR")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
-    p.add_argument("-o", "--output", type=Path, required=True, help="FILE.pdf, or DIR with --all")
+    p.add_argument(
+        "-o", "--output", type=path_arg, required=True, help="FILE.pdf, or DIR with --all"
+    )
 
 
 # --------------------------------------------------------------------------------------------

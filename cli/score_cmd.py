@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.args import path_arg
 from cli.errors import CommandError
 from scoring.engine import Evaluation, evaluate
 from scoring.fried import baseline_slowness_cutoffs
@@ -33,9 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Score and flag a CSV (UTF-8, with or without BOM) or xlsx (first sheet) "
         "with one row per administration and a header row of codebook names.",
     )
-    p.add_argument("input", type=Path, help="input .csv or .xlsx")
-    p.add_argument("-o", "--output", type=Path, required=True, help="output .csv or .xlsx")
-    p.add_argument("--flags", type=Path, help="flag file (default: OUTPUT stem + .flags.csv)")
+    p.add_argument("input", type=path_arg, help="input .csv or .xlsx")
+    p.add_argument("-o", "--output", type=path_arg, required=True, help="output .csv or .xlsx")
+    p.add_argument("--flags", type=path_arg, help="flag file (default: OUTPUT stem + .flags.csv)")
     p.add_argument(
         "--strict", action="store_true", help="any error-level flag: exit 1 and write nothing"
     )
@@ -258,6 +259,8 @@ def check_outputs(inp: Path, out: Path, flags: Path) -> None:
 
 def run(args: argparse.Namespace) -> int:
     out: Path = args.output
+    if out.suffix.lower() not in (".csv", ".xlsx"):  # also '.' or '/': no name to derive from
+        raise CommandError(f"{out}: unsupported output type '{out.suffix}' (use .csv or .xlsx)")
     flags_path: Path = args.flags or out.with_name(out.stem + ".flags.csv")
     check_outputs(args.input, out, flags_path)
     raw = read_table(args.input)
