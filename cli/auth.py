@@ -223,7 +223,7 @@ def open_store(db: str, create: bool = False):
 
 def login(store, user: str, password: str | None = None):
     """Log in to an open store; CommandError (exit 4) when refused."""
-    from store.errors import StoreError
+    from store.errors import AccountLocked, AuthFailed, PermissionDenied, StoreError
 
     if store.needs_admin():
         raise CommandError(
@@ -234,8 +234,10 @@ def login(store, user: str, password: str | None = None):
         password = read_password(user)
     try:
         return store.login(user, password)
-    except StoreError as exc:
+    except (AuthFailed, AccountLocked, PermissionDenied) as exc:
         raise CommandError(f"login as {user} refused: {exc}", EXIT_AUTH) from None
+    except StoreError as exc:  # the database, not the user: busy, read-only, damaged …
+        raise CommandError(f"cannot log in as {user}: {exc}", EXIT_OPEN) from None
 
 
 def open_session(db: str, user: str, create: bool = False):

@@ -121,3 +121,19 @@ def test_import_by_a_role_that_may_not_is_refused_before_validating(
         res = run_cli("import", "--db", demo_db, "--user", "statistician", path, *extra,
                       user="statistician")  # fmt: skip
         assert_one_clear_line(res, 4, "statistician", "nothing written")
+
+
+def test_a_busy_database_is_not_a_refused_login(demo_db: Path, tmp_path: Path) -> None:
+    """Another program holds the write lock past the store's busy timeout (10 s). Before:
+    'login as statistician refused: … is busy' with exit 4, as if the password were wrong;
+    now exit 2 (the database cannot be used now) and no 'refused'."""
+    holder = sqlite3.connect(demo_db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        res = run_cli(*export_args(demo_db, tmp_path / "e.csv"), user="statistician")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    line = assert_one_clear_line(res, 2, "busy")
+    assert "refused" not in line
+    assert not (tmp_path / "e.csv").exists()
