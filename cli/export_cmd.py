@@ -78,7 +78,12 @@ def run(args: argparse.Namespace) -> int:
                 f"rows={len(table.data)} columns={len(table.columns)} file={out.name} "
                 f"data_sha256={checksum}"
             )
-            store.record_event(session, "export", detail)
+            try:
+                store.record_event(session, "export", detail)
+            except BaseException:  # every export is audited: an unaudited file is not left
+                for path in (out, codebook_path(out)) if args.fmt == "csv" else (out,):
+                    path.unlink(missing_ok=True)
+                raise
         except CommandError:
             raise  # already one clear line (e.g. an unknown site)
         except StoreError as exc:

@@ -158,6 +158,17 @@ def _audit(store, session, what: str, path: Path, data: bytes) -> None:
     store.record_event(session, "print", f"{what} file={path.name} sha256={digest}")
 
 
+def _write_audited(store, session, what: str, path: Path, data: bytes) -> None:
+    """Write the PDF, then audit the print; a PDF whose print could not be audited (the store
+    refused, Ctrl-C between the two) is removed again: every print is in the audit trail."""
+    _write(path, data)
+    try:
+        _audit(store, session, what, path, data)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def _run(args: argparse.Namespace, produce: Callable) -> int:
     from reports.pdf_common import now_context
     from scoring.registry import scoring_versions
@@ -197,8 +208,7 @@ def run_report(args: argparse.Namespace) -> int:
         if not args.all:
             record = load_participant(store, session, args.participant, with_answers=False)
             data = build_participant_report(record, ctx).pdf
-            _write(args.output, data)
-            _audit(
+            _write_audited(
                 store,
                 session,
                 f"report participant={record.participant.code} lang={args.lang}",
@@ -217,9 +227,8 @@ def run_report(args: argparse.Namespace) -> int:
         try:
             for record, data in render_reports(jobs, ctx, workers=args.jobs):
                 path = args.output / f"report_{record.participant.code}_{args.lang}.pdf"
-                _write(path, data)
                 what = f"report participant={record.participant.code} lang={args.lang}"
-                _audit(store, session, what, path, data)
+                _write_audited(store, session, what, path, data)
                 n += 1
                 print(f"\r{n} report(s)", end="", file=sys.stderr, flush=True)
         finally:
@@ -254,8 +263,7 @@ def run_crf(args: argparse.Namespace) -> int:
         else:
             data = build_crf_set(record, ctx, completed=completed, wording=wording)
             what = f"crf-set {kind} participant={record.participant.code}"
-        _write(path, data)
-        _audit(store, session, f"{what} lang={args.lang}", path, data)
+        _write_audited(store, session, f"{what} lang={args.lang}", path, data)
 
     def produce(store, session, ctx) -> int:
         if not args.all:

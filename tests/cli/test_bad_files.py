@@ -393,3 +393,42 @@ def test_csv_export_whose_codebook_name_is_a_folder(demo_db: Path, tmp_path: Pat
                   "-o", tmp_path / "e.csv", user="statistician")  # fmt: skip
     assert_one_clear_line(res, 2, "e_codebook.csv", "folder")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e_codebook.csv", "study"]
+
+
+@pytest.mark.parametrize("failure", ["store", "interrupt"])
+def test_an_export_that_cannot_be_audited_leaves_no_file(
+    demo_db: Path, tmp_path: Path, monkeypatch, failure: str
+) -> None:
+    """Every export is audited (docs/roles.md). Before: when the audit record failed (the
+    database busy or read-only) or Ctrl-C came between the write and the record, the complete
+    export file stayed behind, unaudited; now it is removed (CSV: with its codebook)."""
+    from store.api import Store
+    from store.errors import StoreError
+
+    def fail(self, session, action, detail):
+        raise StoreError("database is busy") if failure == "store" else KeyboardInterrupt
+
+    monkeypatch.setattr(Store, "record_event", fail)
+    out = tmp_path / "e.csv"
+    res = run_cli("export", "--db", demo_db, "--user", "statistician", "--format", "csv",
+                  "-o", out, user="statistician")  # fmt: skip
+    assert_one_clear_line(res, 2 if failure == "store" else 130)
+    assert not out.exists() and not (tmp_path / "e_codebook.csv").exists()
+
+
+def test_a_pdf_whose_print_cannot_be_audited_is_removed(
+    demo_db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    """Every print is audited. Before: a report whose audit record failed stayed on disk."""
+    from store.api import Store
+    from store.errors import StoreError
+
+    def fail(self, session, action, detail):
+        raise StoreError("database is busy")
+
+    monkeypatch.setattr(Store, "record_event", fail)
+    out = tmp_path / "r.pdf"
+    res = run_cli("report", "--db", demo_db, "--user", "datamanager", "--participant",
+                  "SH-001", "-o", out, user="datamanager")  # fmt: skip
+    assert_one_clear_line(res, 2, "busy")
+    assert list(tmp_path.glob("*.pdf")) == [] and list(tmp_path.glob(".*partial")) == []
