@@ -9,6 +9,7 @@ missing for scoring and reported as error flags.
 from __future__ import annotations
 
 import argparse
+import csv
 import os
 import sys
 import zipfile
@@ -145,9 +146,27 @@ def read_table(path: Path) -> pd.DataFrame:
         where = f"sheet '{sheet}'" if sheet is not None else "the file"
         raise CommandError(f"{path}: {where} is empty")
     frame.columns = _header(path, frame.iloc[0].tolist())
+    if suffix == ".csv":
+        _refuse_truncated(path, len(frame.columns))
     frame = frame.iloc[1:]
     frame.attrs["sheet"] = sheet
     return frame
+
+
+def _refuse_truncated(path: Path, width: int) -> None:
+    """A CSV cut off mid-row (an interrupted copy): no final line break and a last line with
+    fewer cells than the header. pandas would pad it with blanks, read as missing answers."""
+    data = path.read_bytes()
+    if not data or data.endswith((b"\n", b"\r")):
+        return
+    last = data.rsplit(b"\n", 1)[-1].decode("utf-8-sig", "replace")
+    cells = next(csv.reader([last]), [])
+    if len(cells) < width:
+        line = data.count(b"\n") + 1
+        raise CommandError(
+            f"{path}: line {line} ends after {len(cells)} of {width} columns without a line "
+            "break: the file looks truncated (copy it again from its source)"
+        )
 
 
 def _header(path: Path, cells: list) -> list[str]:

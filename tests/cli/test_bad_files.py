@@ -432,3 +432,12 @@ def test_a_pdf_whose_print_cannot_be_audited_is_removed(
                   "SH-001", "-o", out, user="datamanager")  # fmt: skip
     assert_one_clear_line(res, 2, "busy")
     assert list(tmp_path.glob("*.pdf")) == [] and list(tmp_path.glob(".*partial")) == []
+
+
+def test_score_of_a_truncated_csv(tmp_path: Path) -> None:
+    """Before: the cut-off last row was scored with its missing cells read as blank answers."""
+    path = tmp_path / "cut.csv"
+    path.write_bytes(b"id,eqvas,sf36_01,sf36_02\nA,50,1,2\nB,60")
+    res = run_cli("score", path, "-o", tmp_path / "o.csv")
+    assert_one_clear_line(res, 2, "cut.csv", "line 3", "truncated")
+    assert not (tmp_path / "o.csv").exists()
