@@ -42,7 +42,7 @@ class ReasonDialog(QDialog):
         *,
         with_date: dt.date | None = None,
         with_password: bool = False,
-        meanings: tuple[str, ...] = (),
+        meanings: tuple[tuple[str, str], ...] = (),
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reasonDialog")
@@ -64,8 +64,8 @@ class ReasonDialog(QDialog):
         if meanings:
             self.meaning = QComboBox()
             self.meaning.setObjectName("meaning")
-            for m in meanings:
-                self.meaning.addItem(m, m)
+            for value, text in meanings:  # the record keeps the value, the user reads the text
+                self.meaning.addItem(text, value)
             form.addRow(self.tr("&Meaning:"), self.meaning)
         if with_password:
             self.password = QLineEdit()
@@ -404,7 +404,12 @@ class ParticipantPage(QWidget):
         if self.form is not None and self.form.dirty():
             QMessageBox.information(self, self.tr("Sign"), self.tr("Save the visit first."))
             return
-        meanings = (self.tr("review and approval"), self.tr("authorship"))
+        # the meaning is recorded in one language whatever the signer's (CRFs, reports and
+        # exports in either language read the same record); the signer reads it in theirs
+        meanings = (
+            ("review and approval", self.tr("review and approval")),
+            ("authorship", self.tr("authorship")),
+        )
         dlg = ReasonDialog(
             self.tr("Sign visit"),
             self.tr("Signing {visit} of {code} as {user}. Re-enter your password.").format(

@@ -358,3 +358,57 @@ def test_edit_participant_opens_on_a_field_that_can_be_changed(qtbot, store) -> 
     assert seen[0] == "p_site", seen
     assert "p_code" not in seen, seen
     window.close()
+
+
+def _complete_baseline(store, code: str) -> None:
+    """A whole baseline entered through the store (the demo's declaration-driven answers)."""
+    import numpy as np
+
+    from store.demo_answers import AnswerGenerator, Person
+    from ui.store_bridge import load_context
+
+    session = store.login(*ASSESSOR)
+    store.add_participant(session, code, "SH", "F", dt.date(1955, 1, 2), 158, 52, DAY1)
+    participant = store.participant(session, code)
+    ctx = load_context(store, session, code, "BL", store.study(session), participant)
+    gen = AnswerGenerator(ctx.instruments + ctx.support)
+    values = gen.visit(Person("F", 70.0, 158.0, 52.0), 0.0, np.random.default_rng(3)).values
+    v = store.visit(session, code, "BL")
+    version = store.set_visit_status(
+        session,
+        code,
+        "BL",
+        "in_progress",
+        actual_date=dt.date.today(),
+        expected_version=v.row_version,
+    )
+    version = store.save_answers(session, code, "BL", values, expected_version=version)
+    store.set_visit_status(session, code, "BL", "complete", expected_version=version)
+
+
+def test_the_signature_meaning_is_recorded_the_same_in_either_language(qtbot, store) -> None:
+    """Signing in the Chinese program recorded the meaning as '审阅并批准', in the English one
+    as 'review and approval': the same act, two different records (and an English CRF then
+    printed Chinese)."""
+    from tests.ui.conftest import INVESTIGATOR
+
+    _complete_baseline(store, "SH-040")
+    i18n.apply("zh_CN")
+    window = _signed_in_window(qtbot, store, INVESTIGATOR)
+    window.open_participant("SH-040")
+    window.page.open_visit("BL")
+    shown: list[str] = []
+
+    def sign(dlg) -> None:
+        shown.append(dlg.meaning.currentText())
+        type_text(qtbot, INVESTIGATOR[1])
+        key(qtbot, Qt.Key.Key_Return)
+
+    on_next_modal(sign)
+    shortcut(qtbot, window, "Ctrl+Shift+S")
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=20_000)
+    v = store.visit(window.session, "SH-040", "BL")
+    assert v.signed_by == INVESTIGATOR[0]
+    assert shown == ["审阅并批准"]
+    assert v.signature_meaning == "review and approval"
+    window.close()
