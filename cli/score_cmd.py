@@ -121,6 +121,7 @@ def read_table(path: Path) -> pd.DataFrame:
             with pd.ExcelFile(path, engine="openpyxl") as book:
                 sheet = book.sheet_names[0] if book.sheet_names else None
                 frame = pd.read_excel(book, sheet_name=0, dtype=object, header=None)
+            _refuse_uncomputed_formulas(path, sheet)
         else:
             raise CommandError(f"{path}: unsupported file type '{suffix}' (use .csv or .xlsx)")
     except CommandError:
@@ -151,6 +152,36 @@ def read_table(path: Path) -> pd.DataFrame:
     frame = frame.iloc[1:]
     frame.attrs["sheet"] = sheet
     return frame
+
+
+def _refuse_uncomputed_formulas(path: Path, sheet: str | None) -> None:
+    """A formula cell is read as the value a spreadsheet program computed and saved with it.
+    A workbook written by a script and never opened has formulas without such a value: they
+    would be read as blank (a missing answer) without a word, so they are refused by cell."""
+    import openpyxl
+
+    if sheet is None:
+        return
+    books = [openpyxl.load_workbook(path, read_only=True, data_only=d) for d in (False, True)]
+    try:
+        cells = []
+        rows = zip(books[0][sheet].iter_rows(), books[1][sheet].iter_rows(), strict=False)
+        for formulas, values in rows:
+            for f, v in zip(formulas, values, strict=False):
+                # no saved result: no value and no type ('str' is a saved empty text)
+                uncomputed = v.value is None and getattr(v, "data_type", "n") == "n"
+                if getattr(f, "data_type", None) == "f" and uncomputed:
+                    cells.append(f.coordinate)
+        if cells:
+            shown = ", ".join(cells[:3]) + (", …" if len(cells) > 3 else "")
+            raise CommandError(
+                f"{path}: sheet '{sheet}', cell(s) {shown}: a formula without a computed value "
+                "(the workbook was never saved by a spreadsheet program); open and save it, or "
+                "type the values"
+            )
+    finally:
+        for book in books:
+            book.close()
 
 
 def _refuse_truncated(path: Path, width: int) -> None:

@@ -441,3 +441,35 @@ def test_score_of_a_truncated_csv(tmp_path: Path) -> None:
     res = run_cli("score", path, "-o", tmp_path / "o.csv")
     assert_one_clear_line(res, 2, "cut.csv", "line 3", "truncated")
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_score_of_an_xlsx_formula_without_a_saved_result(tmp_path: Path) -> None:
+    """openpyxl (and other scripts) write formulas without the result a spreadsheet program
+    saves beside them (ECMA-376 Part 1 §18.3.1.4 <c>: <f> with an empty <v>). Before: such a
+    cell was scored as a blank answer without a word; now refused naming the cell. A formula
+    whose saved result is empty text (t="str") stays a blank answer, as in the spreadsheet."""
+    wb = openpyxl.Workbook()
+    wb.active.append(["id", "eqvas", "sf36_01"])
+    wb.active.append(["A", "=40+10", 1])
+    src = tmp_path / "script.xlsx"
+    wb.save(src)
+    res = run_cli("score", src, "-o", tmp_path / "o.csv")
+    assert_one_clear_line(res, 2, "script.xlsx", "B2", "formula")
+    assert not (tmp_path / "o.csv").exists()
+
+    # as a spreadsheet program saves =IF(1>2,1,"") : the result, empty text, beside the formula
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin:
+        parts = {n: zin.read(n) for n in zin.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = parts[sheet].decode()
+    saved = '<c r="B2" t="str"><f>IF(1&gt;2,1,"")</f><v></v></c>'
+    parts[sheet] = re.sub(r'<c r="B2"[^>]*>.*?</c>', saved, xml).encode()
+    computed = tmp_path / "saved.xlsx"
+    with zipfile.ZipFile(computed, "w") as zout:
+        for name, data in parts.items():
+            zout.writestr(name, data)
+    res = run_cli("score", computed, "-o", tmp_path / "o.csv")
+    assert res.code == 0, res.err
