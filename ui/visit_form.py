@@ -621,11 +621,22 @@ class VisitForm(QWidget):
     def set_missing(self, name: str, code: str) -> None:
         row = self.rows[name]
         if code and MissingCode(code) not in row.item.missing:
-            allowed = ", ".join(sorted(c.value for c in row.item.missing)) or "—"
+            # said with the keys that record them, as the key help below the form says them
+            allowed = (
+                ", ".join(
+                    f"{keys} = {i18n.pick(c.label_en, c.label_zh)}"
+                    for c, keys in MISSING_KEY_NAMES.items()
+                    if c in row.item.missing
+                )
+                or "—"
+            )
+            pressed = MissingCode(code)
             row.flag.show_flag(
                 Level.ERROR,
-                self.tr("Missing-data code {code} does not apply here (allowed: {allowed})").format(
-                    code=code, allowed=allowed
+                self.tr("{key} ({label}) does not apply here; allowed: {allowed}").format(
+                    key=MISSING_KEY_NAMES.get(pressed, code),
+                    label=i18n.pick(pressed.label_en, pressed.label_zh),
+                    allowed=allowed,
                 ),
             )
             return
@@ -988,7 +999,8 @@ class VisitForm(QWidget):
                 old = before[1] or before[0] or "—"
                 st = self.rows[n].state
                 new = st.status or st.text or "—"
-                change_rows.append((n, f"{n} ({item_label(self.items[n])}): {old} → {new}"))
+                label = f"{self.rows[n].code.text()} {item_label(self.items[n])}"
+                change_rows.append((n, f"{label}: {old} → {new}"))
         confirmations: dict[str, str] = {}
         reasons: dict[str, str] = {}
         if warnings or change_rows:

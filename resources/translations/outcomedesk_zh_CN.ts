@@ -884,52 +884,52 @@ What you save is still kept in the study database. Free space on the disk, or te
         <translation>请先保存访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="407"/>
+        <location filename="../../ui/participant_page.py" line="410"/>
         <source>review and approval</source>
         <translation>审阅并批准</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="407"/>
+        <location filename="../../ui/participant_page.py" line="411"/>
         <source>authorship</source>
         <translation>作者</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="409"/>
+        <location filename="../../ui/participant_page.py" line="414"/>
         <source>Sign visit</source>
         <translation>访视签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="410"/>
+        <location filename="../../ui/participant_page.py" line="415"/>
         <source>Signing {visit} of {code} as {user}. Re-enter your password.</source>
         <translation>以 {user} 身份为 {code} 的{visit}签名。请再次输入密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="433"/>
+        <location filename="../../ui/participant_page.py" line="438"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="435"/>
+        <location filename="../../ui/participant_page.py" line="440"/>
         <source>Unlock visit</source>
         <translation>解锁访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="435"/>
+        <location filename="../../ui/participant_page.py" line="440"/>
         <source>Lock visit</source>
         <translation>锁定访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="436"/>
+        <location filename="../../ui/participant_page.py" line="441"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="447"/>
+        <location filename="../../ui/participant_page.py" line="452"/>
         <source>Correct signed visit</source>
         <translation>更正已签名访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="449"/>
+        <location filename="../../ui/participant_page.py" line="454"/>
         <source>Changing a signed visit voids its signature; it must then be signed again. Every change needs a reason. Continue?</source>
         <translation>修改已签名的访视会使签名失效，之后需要重新签名。每项修改都需要原因。是否继续？</translation>
     </message>
@@ -1304,52 +1304,52 @@ What you save is still kept in the study database. Free space on the disk, or te
         <translation>时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="627"/>
-        <source>Missing-data code {code} does not apply here (allowed: {allowed})</source>
-        <translation>缺失代码 {code} 不适用于此项（允许：{allowed}）</translation>
+        <location filename="../../ui/visit_form.py" line="636"/>
+        <source>{key} ({label}) does not apply here; allowed: {allowed}</source>
+        <translation>{key}（{label}）不适用于此项；可用：{allowed}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="927"/>
+        <location filename="../../ui/visit_form.py" line="938"/>
         <source>Locked: read-only. A data manager can unlock it (with a reason).</source>
         <translation>已锁定：只读。数据管理员可解锁（需填写原因）。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="929"/>
+        <location filename="../../ui/visit_form.py" line="940"/>
         <source>Recorded as {status}: no entry.</source>
         <translation>已记录为{status}：无需录入。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="932"/>
+        <location filename="../../ui/visit_form.py" line="943"/>
         <source>Signed: read-only. Use Visit ▸ Correct signed visit to change it; the signature is then voided and must be given again.</source>
         <translation>已签名：只读。如需修改请使用“访视 ▸ 更正已签名访视”；签名随之失效，需要重新签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="936"/>
+        <location filename="../../ui/visit_form.py" line="947"/>
         <source>Read-only for your role.</source>
         <translation>您的角色只能查看。</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="962"/>
-        <location filename="../../ui/visit_form.py" line="1033"/>
-        <location filename="../../ui/visit_form.py" line="1076"/>
-        <location filename="../../ui/visit_form.py" line="1079"/>
+        <location filename="../../ui/visit_form.py" line="973"/>
+        <location filename="../../ui/visit_form.py" line="1045"/>
+        <location filename="../../ui/visit_form.py" line="1088"/>
+        <location filename="../../ui/visit_form.py" line="1091"/>
         <source>Not saved</source>
         <translation>未保存</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="964"/>
+        <location filename="../../ui/visit_form.py" line="975"/>
         <source>Fix the values marked red first (or record a missing-data code):
 {msgs}</source>
         <translation>请先更正标红的数值（或记录缺失代码）：
 {msgs}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="1014"/>
+        <location filename="../../ui/visit_form.py" line="1026"/>
         <source>{page} · {code} {label}: {message}</source>
         <translation>{page} · {code} {label}：{message}</translation>
     </message>
     <message>
-        <location filename="../../ui/visit_form.py" line="1034"/>
+        <location filename="../../ui/visit_form.py" line="1046"/>
         <source>The visit date is not a valid date (YYYY-MM-DD).</source>
         <translation>访视日期不是有效日期（YYYY-MM-DD）。</translation>
     </message>
@@ -1430,7 +1430,7 @@ What you save is still kept in the study database. Free space on the disk, or te
 <context>
     <name>Workers</name>
     <message>
-        <location filename="../../ui/workers.py" line="97"/>
+        <location filename="../../ui/workers.py" line="106"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>

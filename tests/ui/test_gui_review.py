@@ -412,3 +412,48 @@ def test_the_signature_meaning_is_recorded_the_same_in_either_language(qtbot, st
     assert shown == ["审阅并批准"]
     assert v.signature_meaning == "review and approval"
     window.close()
+
+
+def test_a_missing_data_key_that_does_not_apply_says_which_keys_do(qtbot, store) -> None:
+    """U (unable) in an SF-36 answer said 'Missing-data code UN does not apply here (allowed:
+    NA, ND, RF, UK)': codes the nurse never types. It now names the keys, as the key help does."""
+    i18n.apply("zh_CN")
+    window, form = _baseline_form(qtbot, store)
+    form.focus_first()
+    first = form.pages[0].edits[0]
+    qtbot.waitUntil(lambda: focus() is first, timeout=5000)
+    key(qtbot, Qt.Key.Key_U)
+    text = form.rows[first.item.name].flag.text()
+    assert text.startswith("F7/U（无法完成）"), text
+    assert "F6/R = 拒绝" in text and "F9/K = 不详" in text, text
+    assert "UN" not in text and "F7/U =" not in text
+    assert focus() is first  # nothing recorded, the nurse stays on the field
+    window.close()
+
+
+def test_the_reason_for_each_change_names_the_field_as_the_form_does(qtbot, store) -> None:
+    """Correcting a complete visit asked a reason for 'sf36_01 (In general, your health is)':
+    the form shows that field as Q1."""
+    _complete_baseline(store, "SH-050")
+    window = _signed_in_window(qtbot, store, ASSESSOR)
+    window.open_participant("SH-050")
+    form = window.page.open_visit("BL")
+    form.focus_first()
+    first = form.pages[0].edits[0]
+    qtbot.waitUntil(lambda: focus() is first, timeout=5000)
+    old = first.text()
+    first.selectAll()
+    type_text(qtbot, "1" if old != "1" else "2")
+    labels: list[str] = []
+
+    def read(dlg) -> None:
+        labels.extend(lab.text() for lab in dlg.findChildren(QLabel) if "→" in lab.text())
+        key(qtbot, Qt.Key.Key_Escape)
+
+    on_next_modal(read)
+    shortcut(qtbot, window, "Ctrl+S")
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=20_000)
+    item = first.item
+    assert labels and labels[0].startswith(f"{item.form_label} {item.en}: {old} → "), labels
+    assert form.dirty()  # cancelled: the change is still on the form
+    window.close()
