@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 from store.errors import StoreError
 from ui import i18n
 from ui.level_colours import ERROR_STYLE
-from ui.models import TimelineRow, VisitTimelineModel, participant_status_text, sex_text
+from ui.models import (
+    TimelineRow,
+    VisitTimelineModel,
+    participant_status_text,
+    sex_text,
+    visit_status_text,
+)
 from ui.store_bridge import age_at, load_context
 from ui.store_messages import store_error_text
 from ui.visit_form import VisitForm
@@ -404,6 +410,15 @@ class ParticipantPage(QWidget):
         if self.form is not None and self.form.dirty():
             QMessageBox.information(self, self.tr("Sign"), self.tr("Save the visit first."))
             return
+        if v.status != "complete":  # said before the password is asked, not after
+            QMessageBox.information(
+                self,
+                self.tr("Sign"),
+                self.tr("Only a complete visit can be signed; this one is {status}.").format(
+                    status=visit_status_text(v.status)
+                ),
+            )
+            return
         # the meaning is recorded in one language whatever the signer's (CRFs, reports and
         # exports in either language read the same record); the signer reads it in theirs
         meanings = (
@@ -438,6 +453,15 @@ class ParticipantPage(QWidget):
             QMessageBox.information(self, self.tr("Lock"), str(exc))
             return
         title = self.tr("Unlock visit") if unlock else self.tr("Lock visit")
+        if bool(v.locked) != unlock:  # said before a reason is asked, not after
+            QMessageBox.information(
+                self,
+                title,
+                self.tr("This visit is not locked.")
+                if unlock
+                else self.tr("This visit is locked already."),
+            )
+            return
         dlg = ReasonDialog(title, self.tr("Reason:"), self)
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return

@@ -457,3 +457,48 @@ def test_the_reason_for_each_change_names_the_field_as_the_form_does(qtbot, stor
     assert labels and labels[0].startswith(f"{item.form_label} {item.en}: {old} → "), labels
     assert form.dirty()  # cancelled: the change is still on the form
     window.close()
+
+
+def test_sign_and_lock_say_what_is_wrong_before_asking_a_password_or_reason(qtbot, store) -> None:
+    """Signing a visit still in progress asked the investigator's password and only then said,
+    in English, 'visit … is in_progress; only a complete visit can be signed'; locking a locked
+    visit asked a reason, then said 'already locked'."""
+    from tests.ui.conftest import INVESTIGATOR
+
+    session = store.login(*ASSESSOR)
+    store.add_participant(session, "SH-060", "SH", "F", dt.date(1955, 1, 2), 158, 52, DAY1)
+    v = store.visit(session, "SH-060", "BL")
+    store.set_visit_status(
+        session, "SH-060", "BL", "in_progress", actual_date=dt.date.today(),
+        expected_version=v.row_version,
+    )  # fmt: skip
+    i18n.apply("zh_CN")
+    window = _signed_in_window(qtbot, store, INVESTIGATOR)
+    window.open_participant("SH-060")
+    window.page.open_visit("BL")
+    seen: list[tuple[str, str]] = []
+
+    def read(dlg) -> None:
+        label = dlg.findChild(QLabel, "qt_msgbox_label")
+        seen.append((dlg.objectName(), label.text() if label is not None else ""))
+        key(qtbot, Qt.Key.Key_Escape)
+
+    on_next_modal(read)
+    shortcut(qtbot, window, "Ctrl+Shift+S")
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=20_000)
+    assert seen and seen[0][0] != "reasonDialog", seen  # no password asked
+    assert seen[0][1] == "只有已完成的访视才能签名；此访视为进行中。", seen
+    window.close()
+
+    _complete_baseline(store, "SH-061")
+    dm = store.login(*DATA_MANAGER)
+    store.lock_visit(dm, "SH-061", "BL", "checked")
+    window = _signed_in_window(qtbot, store, DATA_MANAGER)
+    window.open_participant("SH-061")
+    window.page.open_visit("BL")
+    seen.clear()
+    on_next_modal(read)
+    shortcut(qtbot, window, "Ctrl+Shift+L")
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=20_000)
+    assert seen and seen[0] == ("", "此访视已锁定。"), seen
+    window.close()
