@@ -505,6 +505,7 @@ class MainWindow(QMainWindow):
             self.actions_by_name[name].setText(text)
         if self.session is None:  # the sign-in page
             self.setWindowTitle(f"{PROGRAM_NAME} {PROGRAM_VERSION}")  # the page names the database
+            self.status_label.clear()  # nobody is signed in (it named the user who signed out)
             return
         title = i18n.pick(self.study.title_en, self.study.title_zh)
         self.setWindowTitle(f"{PROGRAM_NAME} {PROGRAM_VERSION} — {title}")

@@ -502,3 +502,14 @@ def test_sign_and_lock_say_what_is_wrong_before_asking_a_password_or_reason(qtbo
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=20_000)
     assert seen and seen[0] == ("", "此访视已锁定。"), seen
     window.close()
+
+
+def test_after_sign_out_the_status_bar_names_nobody(qtbot, store) -> None:
+    """After File ▸ Sign out the sign-in page's status bar still read 'nurse (assessor) ·
+    study.db', as if that user were still signed in."""
+    window = _signed_in_window(qtbot, store, ASSESSOR)
+    assert ASSESSOR[0] in window.status_label.text()
+    shortcut(qtbot, window, "Ctrl+Shift+Q")
+    qtbot.waitUntil(lambda: window.sign_in is not None, timeout=5000)
+    assert window.status_label.text() == ""
+    window.close()
