@@ -25,7 +25,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, delete, func, insert, inspect, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
@@ -42,11 +42,13 @@ from store.connection import (
     open_postgres,
     open_sqlite,
     read_only_message,
+    refuse_foreign,
     write_transaction,
 )
 from store.errors import (
     AccountLocked,
     AuthFailed,
+    NotAStudy,
     NotFound,
     PermissionDenied,
     ReadOnlyDatabase,
@@ -458,6 +460,15 @@ class Store:
         engine = open_postgres(target) if is_url(target) else open_sqlite(Path(target), create)
         try:
             with engine.connect() as conn:
+                if is_url(target):  # (an SQLite file was checked before anything was written)
+                    shown = engine.url.render_as_string(hide_password=True)
+                    tables = inspect(conn).get_table_names()
+                    refuse_foreign(shown, tables)
+                    if not tables and not create:
+                        raise NotAStudy(
+                            f"{shown} is an empty database, with no OutcomeDesk study in it; "
+                            "nothing was changed"
+                        )
                 rev = current_revision(conn)
             if rev != head_revision():
                 upgrade(engine)

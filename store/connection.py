@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,7 +21,14 @@ from sqlalchemy import Table, create_engine, event, insert, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from store.errors import DatabaseDamaged, NotFound, ReadOnlyDatabase, UnsafeLocation
+from store.errors import (
+    DatabaseDamaged,
+    NotAStudy,
+    NotFound,
+    ReadOnlyDatabase,
+    StoreError,
+    UnsafeLocation,
+)
 
 MOUNTS_FILE = "/proc/mounts"
 # File systems where SQLite's POSIX locks are unreliable or absent (sqlite.org/useovernet.html).
@@ -132,6 +139,21 @@ def create_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
+STUDY_STAMP_TABLE = "alembic_version"  # every study database is stamped from its first version
+
+
+def refuse_foreign(target: str, tables: Iterable[str]) -> None:
+    """NotAStudy when ``tables`` are another program's: a database with tables but without the
+    stamp of OutcomeDesk's migrations is not ours, and is neither migrated nor written."""
+    names = sorted(set(tables))
+    if names and STUDY_STAMP_TABLE not in names:
+        listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        raise NotAStudy(
+            f"{target} is not an OutcomeDesk study database (it holds another program's "
+            f"tables: {listed}); nothing was changed"
+        )
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (below)
     cur = dbapi_conn.cursor()
@@ -169,6 +191,9 @@ def open_sqlite(path: Path, create: bool) -> Engine:
         raw = engine.raw_connection()  # outside any transaction (journal_mode needs that)
         try:
             cur = raw.cursor()
+            if not new:  # read only: another program's database must be left as it is
+                found = cur.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                refuse_foreign(str(path), [r[0] for r in found.fetchall()])
             mode = cur.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if str(mode).lower() != "wal":
                 raise DatabaseDamaged(f"{path}: cannot switch to WAL journal mode ({mode})")
@@ -196,7 +221,7 @@ def open_sqlite(path: Path, create: bool) -> Engine:
         if "readonly" in str(orig) or "read-only" in str(orig):
             raise ReadOnlyDatabase(read_only_message(path)) from None
         raise DatabaseDamaged(f"cannot open {path}: {orig}") from None
-    except DatabaseDamaged:
+    except StoreError:
         engine.dispose()
         raise
     return engine

@@ -59,6 +59,10 @@ class AccountLocked(StoreError):
     unlocks it."""
 
 
+class NotAStudy(StoreError):
+    """The database holds another program's tables, or (when opening, not creating) nothing."""
+
+
 class DatabaseDamaged(StoreError):
     """The database file failed SQLite's quick_check, or is not a database at all."""
 
