@@ -29,6 +29,7 @@ from sqlalchemy import and_, bindparam, delete, func, insert, inspect, or_, sele
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
+from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 from scoring.engine import Flag, evaluate_visit, parse_column
 from scoring.model import Instrument, Item, ItemType, Level, MissingCode
 from store import audit as A
@@ -48,6 +49,7 @@ from store.connection import (
 from store.errors import (
     AccountLocked,
     AuthFailed,
+    NewerDatabase,
     NotAStudy,
     NotFound,
     PermissionDenied,
@@ -58,7 +60,7 @@ from store.errors import (
     ValidationFailed,
     VisitLocked,
 )
-from store.migrations import current_revision, head_revision, upgrade
+from store.migrations import current_revision, head_revision, known_revisions, upgrade
 from store.protocol import DEFAULT_PROTOCOL, Protocol, load_protocol
 
 PARTICIPANT_STATUSES = ("screened", "enrolled", "withdrawn", "completed")
@@ -461,7 +463,7 @@ class Store:
         try:
             with engine.connect() as conn:
                 if is_url(target):  # (an SQLite file was checked before anything was written)
-                    shown = engine.url.render_as_string(hide_password=True)
+                    shown = _shown(engine, target)
                     tables = inspect(conn).get_table_names()
                     refuse_foreign(shown, tables)
                     if not tables and not create:
@@ -471,6 +473,13 @@ class Store:
                         )
                 rev = current_revision(conn)
             if rev != head_revision():
+                if rev is not None and rev not in known_revisions():
+                    raise NewerDatabase(
+                        f"{_shown(engine, target)} was written by a newer version of "
+                        f"{PROGRAM_NAME} (its schema revision {rev} is unknown to version "
+                        f"{PROGRAM_VERSION}); install the newer version to open it. Nothing "
+                        "was changed"
+                    )
                 upgrade(engine)
             store = cls(engine, target, instruments)
             store._ensure_study(protocol)
@@ -2314,6 +2323,11 @@ def _like_prefix(prefix: str) -> str:
 def _dummy_hash() -> str:
     """A hash to verify against for unknown users, so timing does not reveal user names."""
     return U.hash_password("timing-equaliser")
+
+
+def _shown(engine: Engine, target: str) -> str:
+    """The database as a message names it: the file, or the URL without its password."""
+    return engine.url.render_as_string(hide_password=True) if is_url(target) else target
 
 
 def store_error(exc: Exception, target: str) -> StoreError:

@@ -63,6 +63,10 @@ class NotAStudy(StoreError):
     """The database holds another program's tables, or (when opening, not creating) nothing."""
 
 
+class NewerDatabase(StoreError):
+    """The database was written by a newer version of the program (an unknown schema)."""
+
+
 class DatabaseDamaged(StoreError):
     """The database file failed SQLite's quick_check, or is not a database at all."""
 

@@ -63,6 +63,20 @@ def chain_head_revision() -> str | None:
     return heads.pop() if len(heads) == 1 and downs <= revisions else None
 
 
+def known_revisions() -> set[str]:
+    """Every revision this program can migrate from (its revision files)."""
+    found: set[str] = set()
+    for path in sorted((SCRIPT_DIR / "versions").glob("*.py")):
+        rev = _REVISION.search(path.read_text(encoding="utf-8"))
+        if rev is None or rev.group(1) is None:  # not plain text: ask Alembic
+            from alembic.script import ScriptDirectory
+
+            script = ScriptDirectory.from_config(_config())
+            return {s.revision for s in script.walk_revisions()}
+        found.add(rev.group(1))
+    return found
+
+
 def head_revision() -> str:
     return chain_head_revision() or alembic_head_revision()
 

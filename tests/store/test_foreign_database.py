@@ -67,3 +67,28 @@ def test_an_empty_postgres_database_is_a_study_only_when_creating(pg_cluster):
         assert store.needs_admin()
     with Store.open(url, create=False) as store:  # now it is one
         assert store.needs_admin()
+
+
+def test_a_study_from_a_newer_program_version_is_refused_and_untouched(target):
+    """A schema revision this program does not know (the study was written by a newer version):
+    one line saying so and what to do, instead of Alembic's "Can't locate revision", and the
+    file is not migrated or written."""
+    from outcomedesk_version import PROGRAM_VERSION
+    from store.errors import NewerDatabase
+
+    with Store.open(target) as store:
+        store.create_first_admin("admin", "admin-pass-1")
+    url = target if "://" in target else f"sqlite:///{target}"
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '0099_from_the_future'"))
+    engine.dispose()
+    with pytest.raises(NewerDatabase, match="newer version") as err:
+        Store.open(target, create=False)
+    assert "0099_from_the_future" in str(err.value) and PROGRAM_VERSION in str(err.value)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        stamp = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+        users = conn.execute(sa.text("SELECT count(*) FROM users")).scalar_one()
+    engine.dispose()
+    assert stamp == "0099_from_the_future" and users == 1
