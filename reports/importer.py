@@ -760,27 +760,35 @@ def _clip(v: str, n: int = 40) -> str:
 
 
 def _engine_values(item: Item, values: pd.Series) -> pd.Series:
-    """Cells as the engine reads them; clock times exported as minutes after midnight (a number)
-    are passed on as numbers, xlsx times as ``datetime.time``."""
+    """Cells as the engine reads them. A clock time is HH:MM in a CSV and an Excel time in an
+    xlsx (the codebook's CLOCK_NOTE; openpyxl gives ``datetime.time``, or the day fraction when
+    the cell lost its time format). Anything else in a clock cell — a bare number such as '23'
+    (23:00? 00:23?), a date and time, a number of days — is passed on as text for the engine
+    to refuse by name, never guessed."""
     out = []
     for v in values.tolist():
         if is_blank(v):
             out.append(None)
-        elif isinstance(v, dt.datetime) and item.type is ItemType.CLOCK:
-            # openpyxl gives a time for a cell under one day; a date and time is a number of
-            # days (e.g. 23 typed into an hh:mm cell, shown as 00:00): not a time of day, so it
-            # is passed on as text for the engine to refuse by name, never cut to its time
+        elif (
+            item.type is not ItemType.CLOCK
+            or isinstance(v, dt.time)
+            or (isinstance(v, str) and not _NUMBER.match(v))
+        ):
+            out.append(v.strip() if isinstance(v, str) else v)
+        elif isinstance(v, dt.datetime):
+            # e.g. 23 typed into the export's hh:mm cell is 23 days, shown as 00:00
             out.append(f"{v:%Y-%m-%d %H:%M}")
-        elif isinstance(v, str) and item.type is ItemType.CLOCK and _NUMBER.match(v):
-            # only a whole minute of the day is read as a number; anything else ('1e999',
-            # '1e308', '2000') stays text as typed, which the engine refuses by name
-            minutes = float(v)
-            whole = np.isfinite(minutes) and 0 <= minutes < 1440 and minutes % 1 == 0
-            out.append(minutes if whole else v.strip())
-        elif isinstance(v, str):
-            out.append(v.strip())
+        elif (
+            isinstance(v, float | np.floating)
+            and not isinstance(v, bool)
+            and np.isfinite(v)
+            and 0 <= v < 1
+            and abs(v * 1440 - round(v * 1440)) < 1e-6
+        ):
+            minutes = round(v * 1440)  # an Excel time (day fraction) on a whole minute
+            out.append(dt.time(minutes // 60, minutes % 60))
         else:
-            out.append(v)
+            out.append(str(v).strip())
     return pd.Series(out, index=values.index, dtype=object)
 
 

@@ -473,3 +473,18 @@ def test_score_of_an_xlsx_formula_without_a_saved_result(tmp_path: Path) -> None
             zout.writestr(name, data)
     res = run_cli("score", computed, "-o", tmp_path / "o.csv")
     assert res.code == 0, res.err
+
+
+@pytest.mark.parametrize("value", ["23", "7", "1380"])
+def test_import_of_a_bare_number_as_clock_time(
+    demo_db: Path, exported: Path, tmp_path: Path, value: str
+) -> None:
+    """The codebook (CLOCK_NOTE): a CSV writes clock times as HH:MM. Before: a bare number was
+    read as minutes after midnight — '23' typed for 23:00 was saved as 00:23, '7' as 00:07,
+    with no error (at most a PSQI plausibility warning). Now refused by row and column."""
+    bad = edit_csv(exported, tmp_path / "clock.csv", {(3, "psqi_bedtime"): value})
+    before = study_content(demo_db)
+    res = import_(demo_db, bad, "--accept-warnings", "checked")
+    assert res.code == 1 and "1 error(s)" in res.err_lines[0], res.err
+    assert f"row 3, column psqi_bedtime: psqi_bedtime: '{value}' is not a 24-hour clock" in res.err
+    assert study_content(demo_db) == before
