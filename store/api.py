@@ -459,6 +459,8 @@ class Store:
         when the study is created (default: resources/protocols/model_trial.json).
         """
         target = str(target)
+        if not target.strip():
+            raise NotFound("no database was given: name a study file or a postgresql:// URL")
         engine = open_postgres(target) if is_url(target) else open_sqlite(Path(target), create)
         try:
             with engine.connect() as conn:

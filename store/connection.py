@@ -178,6 +178,8 @@ def sqlite_engine(path: Path) -> Engine:
 def open_sqlite(path: Path, create: bool) -> Engine:
     """Checks of DESIGN.md "SQLite is the embedded default"; returns a configured engine."""
     path = Path(path).expanduser().absolute()
+    if path.is_dir():
+        raise NotFound(f"{path} is a folder, not a study database: choose the database file")
     check_location(path)
     new = not path.exists()
     if new:

@@ -80,6 +80,19 @@ def test_network_file_system_is_refused(tmp_path, monkeypatch, fstype):
     assert not (tmp_path / "study.db").exists()
 
 
+def test_a_folder_or_nothing_is_named_as_such(tmp_path):
+    """A folder chosen instead of the study file, or an empty name: one line saying so (it was
+    "cannot open …: unable to open database file", reported as a damaged database)."""
+    with pytest.raises(NotFound, match="is a folder, not a study database"):
+        Store.open(str(tmp_path), create=False)
+    with pytest.raises(NotFound, match="is a folder"):
+        Store.open(str(tmp_path), create=True)
+    for empty in ("", "   "):
+        with pytest.raises(NotFound, match="no database was given"):
+            Store.open(empty)
+    assert list(tmp_path.iterdir()) == []  # nothing created
+
+
 def test_not_a_database(tmp_path):
     path = tmp_path / "study.db"
     path.write_bytes(b"this is a spreadsheet, not a database" * 200)
