@@ -41,6 +41,18 @@ def _list(problems) -> None:
         print(f"  … and {len(problems) - LISTED} more", file=sys.stderr)
 
 
+def _first(problems) -> str:
+    """', first at row R, column C' — where the listed problems start (the summary line alone
+    says where to look)."""
+    where = []
+    p = problems[0] if problems else None
+    if p is not None and p.row is not None:
+        where.append(f"row {p.row}")
+    if p is not None and p.column:
+        where.append(f"column {p.column}")
+    return f", first at {', '.join(where)}" if where else ""
+
+
 def run(args: argparse.Namespace) -> int:
     from reports.importer import (
         STORE_ACTIONS,
@@ -69,8 +81,8 @@ def run(args: argparse.Namespace) -> int:
         errors, warnings = plan.errors, plan.warnings
         if errors:
             print(
-                f"error: {args.file.name}: {len(errors)} error(s), {len(warnings)} warning(s); "
-                "nothing written",
+                f"error: {args.file.name}: {len(errors)} error(s), {len(warnings)} warning(s)"
+                f"{_first(errors)}; nothing written",
                 file=sys.stderr,
             )
             _list(errors + warnings)
@@ -78,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         if warnings and not args.accept_warnings:
             print(
                 f"error: {args.file.name}: {len(warnings)} warning(s) need --accept-warnings "
-                "REASON; nothing written",
+                f"REASON{_first(warnings)}; nothing written",
                 file=sys.stderr,
             )
             _list(warnings)

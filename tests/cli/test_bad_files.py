@@ -90,6 +90,8 @@ def test_import_of_out_of_range_values_is_all_or_nothing(
     res = import_(demo_db, bad)
     assert res.code == 1 and "Traceback" not in res.err
     assert "3 error(s)" in res.err_lines[0] and "nothing written" in res.err_lines[0]
+    # the summary line alone says where the first problem is
+    assert "first at row 2, column eqvas" in res.err_lines[0]
     for where in ("row 2, column eqvas", "row 4, column sf36_01", "row 6, column psqi_bedtime"):
         assert where in res.err
     assert study_content(demo_db) == before
@@ -241,7 +243,10 @@ def test_import_of_the_wide_layout_is_one_problem(demo_db: Path, tmp_path: Path)
     before = study_content(demo_db)
     res = import_(demo_db, wide)
     assert res.code == 1 and "Traceback" not in res.err
-    assert res.err_lines[0] == "error: wide.csv: 1 error(s), 0 warning(s); nothing written"
+    assert res.err_lines[0] == (
+        "error: wide.csv: 1 error(s), 0 warning(s), first at row 1, column height_cm_BL; "
+        "nothing written"
+    )
     assert len(res.err_lines) == 2 and "wide layout" in res.err_lines[1]
     assert "--layout long" in res.err_lines[1] and "row 1" in res.err_lines[1]
     assert study_content(demo_db) == before
