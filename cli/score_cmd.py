@@ -337,8 +337,9 @@ def run(args: argparse.Namespace) -> int:
     if args.strict and errors:
         first = flags[flags["level"] == "error"].iloc[0]
         print(
-            f"error: {errors} invalid cell(s); first at row {first['row']}, column "
-            f"{first['variable']}: {first['message']} (--strict: nothing written)",
+            f"error: {args.input}: {errors} invalid cell(s); first at data row {first['row']} "
+            f"(line {int(first['row']) + 1} with the header), column {first['variable']}: "
+            f"{first['message']} (--strict: nothing written)",
             file=sys.stderr,
         )
         return 1

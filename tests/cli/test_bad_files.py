@@ -493,3 +493,13 @@ def test_import_of_a_bare_number_as_clock_time(
     assert res.code == 1 and "1 error(s)" in res.err_lines[0], res.err
     assert f"row 3, column psqi_bedtime: psqi_bedtime: '{value}' is not a 24-hour clock" in res.err
     assert study_content(demo_db) == before
+
+
+def test_score_strict_names_the_file_and_the_line(tmp_path: Path) -> None:
+    """Before: 'error: 1 invalid cell(s); first at row 1, column eqvas …' — no file name, and
+    'row 1' (the first data row) is the header's line in a spreadsheet or editor."""
+    path = tmp_path / "visits.csv"
+    path.write_text("id,eqvas\nA,50\nB,150\n", encoding="utf-8")
+    res = run_cli("score", path, "-o", tmp_path / "o.csv", "--strict")
+    assert_one_clear_line(res, 1, "visits.csv", "data row 2", "line 3", "column eqvas", "150")
+    assert not (tmp_path / "o.csv").exists()
