@@ -53,8 +53,11 @@ def read_password(user: str) -> str:
         )
     try:
         return getpass.getpass(f"password for {user}: ")
-    except (EOFError, KeyboardInterrupt):
+    except EOFError:  # Ctrl-D: no password
         raise CommandError("no password given", EXIT_AUTH) from None
+    except KeyboardInterrupt:  # Ctrl-C: the user stopped the command (exit 130, not 'refused')
+        print(file=sys.stderr)  # getpass leaves the cursor after the prompt
+        raise
 
 
 URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")

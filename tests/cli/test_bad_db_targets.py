@@ -137,3 +137,20 @@ def test_a_busy_database_is_not_a_refused_login(demo_db: Path, tmp_path: Path) -
     line = assert_one_clear_line(res, 2, "busy")
     assert "refused" not in line
     assert not (tmp_path / "e.csv").exists()
+
+
+def test_ctrl_c_at_the_password_prompt(demo_db: Path, tmp_path: Path, monkeypatch) -> None:
+    """Before: Ctrl-C at the prompt was 'no password given', exit 4 (a refused login); it is
+    the user stopping the command: 'interrupted', exit 130, like Ctrl-C anywhere else."""
+    import getpass
+    import sys
+
+    def press_ctrl_c(prompt: str = "") -> str:
+        raise KeyboardInterrupt
+
+    monkeypatch.delenv("OUTCOMEDESK_PASSWORD", raising=False)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(getpass, "getpass", press_ctrl_c)
+    res = run_cli(*export_args(demo_db, tmp_path / "e.csv"))
+    assert_one_clear_line(res, 130, "interrupted")
+    assert not (tmp_path / "e.csv").exists()
