@@ -313,6 +313,14 @@ class ParticipantDialog(QDialog):
             self.reason = QLineEdit()
             add("reason", self.reason)
             self._prefill(row)
+        # the reason that confirms an implausible height or weight (the store keeps it in the
+        # audit trail and refuses such a value without one); shown only when one is needed
+        self.confirm = QLineEdit()
+        add("confirm", self.confirm)
+        self._confirm_row = form.rowCount() - 1
+        form.setRowVisible(self._confirm_row, False)
+        self._form = form
+        self._needs_reason: set[str] = set()
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setStyleSheet(f"color: {LEVEL_COLOURS[Level.ERROR][1]};")
@@ -325,7 +333,7 @@ class ParticipantDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.error)
         lay.addWidget(buttons)
-        self._confirm_warnings = False
+        self._shown_warnings: dict[str, str] = {}  # what the user saw: OK again confirms it
         self.setMinimumWidth(520)
         self.retranslate()
 
@@ -373,6 +381,7 @@ class ParticipantDialog(QDialog):
             "day1_date": self.tr("&Day 1 (first infusion):"),
             "screening_no": self.tr("Scree&ning number:"),
             "reason": self.tr("&Reason for the change:"),
+            "confirm": self.tr("Reason to con&firm:"),
         }
         for key in ("sex", "height_cm", "weight_kg"):
             if decl is not None:
@@ -424,6 +433,11 @@ class ParticipantDialog(QDialog):
             if age is not None:
                 answers["age"] = age
             ev = evaluate_visit(answers, instruments=[decl])
+            self._needs_reason = {
+                f.variable
+                for f in ev.flag_list()
+                if f.level is Level.WARNING and f.variable in ("height_cm", "weight_kg")
+            }
             for f in ev.flag_list():
                 key = "birth_date" if f.variable == "age" else f.variable
                 if key not in self.messages:
@@ -459,7 +473,12 @@ class ParticipantDialog(QDialog):
                 label.setText(errors[key])
             elif key in warnings:
                 bg, fg = LEVEL_COLOURS[Level.WARNING]
-                label.setText(warnings[key] + " " + self.tr("(press OK again to confirm)"))
+                hint = (
+                    self.tr("(give a reason to confirm below, then press OK)")
+                    if key in self._needs_reason
+                    else self.tr("(press OK again to confirm)")
+                )
+                label.setText(warnings[key] + " " + hint)
             else:
                 label.clear()
                 label.setStyleSheet("")
@@ -486,10 +505,22 @@ class ParticipantDialog(QDialog):
         if errors:
             self.edits[next(iter(errors))].setFocus()
             return
-        if warnings and not self._confirm_warnings:
-            self._confirm_warnings = True
-            self.edits[next(iter(warnings))].setFocus()
+        self._form.setRowVisible(self._confirm_row, bool(self._needs_reason))
+        if warnings and warnings != self._shown_warnings:
+            # a second OK confirms the warnings shown; a changed value that warns anew (or
+            # differently) is shown first and needs its own OK
+            self._shown_warnings = warnings
+            self._fit_height()
+            (self.confirm if self._needs_reason else self.edits[next(iter(warnings))]).setFocus()
             return
+        confirmations = {}
+        if self._needs_reason:
+            why = self.confirm.text().strip()
+            if not why:
+                self._show({"confirm": self.tr("A reason is required to confirm.")}, warnings)
+                self.confirm.setFocus()
+                return
+            confirmations = {key: why for key in self._needs_reason}
         try:
             if self.row is None:
                 self.store.add_participant(
@@ -502,6 +533,7 @@ class ParticipantDialog(QDialog):
                     typed["weight_kg"],
                     typed["day1_date"],
                     screening_no=typed["screening_no"] or None,
+                    confirmations=confirmations,
                 )
             else:
                 changes = {}
@@ -524,6 +556,7 @@ class ParticipantDialog(QDialog):
                         changes,
                         self.reason.text().strip(),
                         expected_version=self.row.row_version,
+                        confirmations=confirmations,
                     )
         except StoreError as exc:
             if is_duplicate_participant(exc):  # entered by someone else meanwhile

@@ -569,88 +569,88 @@ What you save is still kept in the study database. Free space on the disk, or te
         <translation>重新计分并检查标记(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="511"/>
+        <location filename="../../ui/main_window.py" line="512"/>
         <source>{user} ({role}) · {db}</source>
         <translation>{user}（{role}）· {db}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="608"/>
+        <location filename="../../ui/main_window.py" line="609"/>
         <source>History</source>
         <translation>修改历史</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="623"/>
+        <location filename="../../ui/main_window.py" line="624"/>
         <source>Re-scoring the study…</source>
         <translation>正在重新计分…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="640"/>
+        <location filename="../../ui/main_window.py" line="641"/>
         <source>Re-scoring failed: {error}</source>
         <translation>重新计分失败：{error}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="662"/>
+        <location filename="../../ui/main_window.py" line="663"/>
         <source>Save participant report</source>
         <translation>保存受试者报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="694"/>
+        <location filename="../../ui/main_window.py" line="695"/>
         <source>Laying out the participant report…</source>
         <translation>正在生成受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="696"/>
-        <location filename="../../ui/main_window.py" line="773"/>
+        <location filename="../../ui/main_window.py" line="697"/>
+        <location filename="../../ui/main_window.py" line="774"/>
         <source>Report written to {path}</source>
         <translation>报告已写入 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="708"/>
+        <location filename="../../ui/main_window.py" line="709"/>
         <source>Report</source>
         <translation>报告</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="749"/>
+        <location filename="../../ui/main_window.py" line="750"/>
         <source>Save case report form</source>
         <translation>保存病例报告表</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="771"/>
+        <location filename="../../ui/main_window.py" line="772"/>
         <source>Laying out the case report form…</source>
         <translation>正在排版病例报告表…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="781"/>
+        <location filename="../../ui/main_window.py" line="782"/>
         <source>Folder for the reports</source>
         <translation>报告保存文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="804"/>
+        <location filename="../../ui/main_window.py" line="805"/>
         <source>Laying out the participant reports…</source>
         <translation>正在排版受试者报告…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="806"/>
+        <location filename="../../ui/main_window.py" line="807"/>
         <source>{n} reports written to {path}</source>
         <translation>已写入 {n} 份报告到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="814"/>
+        <location filename="../../ui/main_window.py" line="815"/>
         <source>Export data</source>
         <translation>导出数据</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="858"/>
+        <location filename="../../ui/main_window.py" line="859"/>
         <source>Exporting the study data…</source>
         <translation>正在导出研究数据…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="861"/>
+        <location filename="../../ui/main_window.py" line="862"/>
         <source>Data exported to {path}</source>
         <translation>数据已导出到 {path}</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="863"/>
+        <location filename="../../ui/main_window.py" line="864"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -682,79 +682,94 @@ What you save is still kept in the study database. Free space on the disk, or te
 <context>
     <name>ParticipantDialog</name>
     <message>
-        <location filename="../../ui/participants.py" line="367"/>
+        <location filename="../../ui/participants.py" line="375"/>
         <source>Add participant</source>
         <translation>添加受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="367"/>
+        <location filename="../../ui/participants.py" line="375"/>
         <source>Edit participant</source>
         <translation>编辑受试者</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="370"/>
+        <location filename="../../ui/participants.py" line="378"/>
         <source>&amp;Code:</source>
         <translation>编号(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="371"/>
+        <location filename="../../ui/participants.py" line="379"/>
         <source>S&amp;ite:</source>
         <translation>中心(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="372"/>
+        <location filename="../../ui/participants.py" line="380"/>
         <source>&amp;Birth date:</source>
         <translation>出生日期(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="373"/>
+        <location filename="../../ui/participants.py" line="381"/>
         <source>&amp;Day 1 (first infusion):</source>
         <translation>第1天（首次输注）(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="374"/>
+        <location filename="../../ui/participants.py" line="382"/>
         <source>Scree&amp;ning number:</source>
         <translation>筛选号(&amp;N)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="375"/>
+        <location filename="../../ui/participants.py" line="383"/>
         <source>&amp;Reason for the change:</source>
         <translation>修改原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="406"/>
+        <location filename="../../ui/participants.py" line="384"/>
+        <source>Reason to con&amp;firm:</source>
+        <translation>确认原因(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="415"/>
         <source>A participant code is required.</source>
         <translation>必须填写受试者编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="409"/>
+        <location filename="../../ui/participants.py" line="418"/>
         <source>Participant {code} already exists: choose another code.</source>
         <translation>受试者 {code} 已存在：请换一个编号。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="412"/>
+        <location filename="../../ui/participants.py" line="421"/>
         <source>Choose a site.</source>
         <translation>请选择中心。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="418"/>
+        <location filename="../../ui/participants.py" line="427"/>
         <source>Not a date (YYYY-MM-DD).</source>
         <translation>不是日期（YYYY-MM-DD）。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="443"/>
+        <location filename="../../ui/participants.py" line="457"/>
         <source>Not a number.</source>
         <translation>不是数字。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="445"/>
+        <location filename="../../ui/participants.py" line="459"/>
         <source>A reason is required for every change.</source>
         <translation>每项修改都必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participants.py" line="462"/>
+        <location filename="../../ui/participants.py" line="477"/>
+        <source>(give a reason to confirm below, then press OK)</source>
+        <translation>（请在下方填写确认原因，然后按“确定”）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="479"/>
         <source>(press OK again to confirm)</source>
         <translation>（再次按“确定”以确认）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/participants.py" line="520"/>
+        <source>A reason is required to confirm.</source>
+        <translation>确认必须填写原因。</translation>
     </message>
 </context>
 <context>

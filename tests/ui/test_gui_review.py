@@ -513,3 +513,62 @@ def test_after_sign_out_the_status_bar_names_nobody(qtbot, store) -> None:
     qtbot.waitUntil(lambda: window.sign_in is not None, timeout=5000)
     assert window.status_label.text() == ""
     window.close()
+
+
+def test_a_new_warning_after_a_shown_one_is_shown_before_the_participant_is_added(
+    qtbot, store
+) -> None:
+    """Add participant: OK on age 45 showed its warning ('press OK again to confirm'); the nurse
+    then typed a height of 125 cm (also implausible) and pressed OK: the participant was added
+    at once, the height warning never shown."""
+    window = _signed_in_window(qtbot, store, ASSESSOR)
+    seen: dict[str, object] = {}
+
+    def fill(dlg) -> None:
+        _type_participant(qtbot, "SH-070", dt.date(DAY1.year - 45, 1, 1), "160")
+        seen["first"] = set(k for k, m in dlg.messages.items() if m.text())
+        height = dlg.edits["height_cm"]
+        height.setFocus()
+        height.selectAll()
+        type_text(qtbot, "125")
+        key(qtbot, Qt.Key.Key_Return)
+        seen["open_after_new_warning"] = dlg.isVisible()
+        seen["second"] = set(k for k, m in dlg.messages.items() if m.text())
+        seen["focus"] = focus().objectName()
+        key(qtbot, Qt.Key.Key_Return)  # without a reason: refused in the dialog
+        seen["open_without_reason"] = dlg.isVisible()
+        type_text(qtbot, "measured twice, kyphosis")
+        key(qtbot, Qt.Key.Key_Return)  # confirms both
+
+    _add_dialog(qtbot, window, fill)
+    assert seen["first"] == {"birth_date"}, seen
+    assert seen["open_after_new_warning"], seen
+    assert seen["second"] == {"birth_date", "height_cm"}, seen
+    assert seen["focus"] == "p_confirm" and seen["open_without_reason"], seen
+    session = window.session
+    assert store.participant(session, "SH-070").height_cm == 125
+    trail = store.audit_trail(store.login(*DATA_MANAGER), participant="SH-070")
+    assert any("measured twice, kyphosis" in str(r) for r in trail)
+    window.close()
+
+
+def test_an_implausible_height_can_be_confirmed_with_a_reason(qtbot, store) -> None:
+    """A real height of 128 cm: the dialog said 'press OK again to confirm', and OK again gave
+    the store's English refusal 'confirm the implausible value with a reason' with nowhere to
+    type one; the participant could not be added at all."""
+    i18n.apply("zh_CN")
+    window = _signed_in_window(qtbot, store, ASSESSOR)
+    seen: dict[str, object] = {}
+
+    def fill(dlg) -> None:
+        _type_participant(qtbot, "SH-071", dt.date(DAY1.year - 70, 1, 1), "128")
+        seen["hint"] = dlg.messages["height_cm"].text()
+        seen["focus"] = focus().objectName()
+        type_text(qtbot, "measured twice")
+        key(qtbot, Qt.Key.Key_Return)
+
+    _add_dialog(qtbot, window, fill)
+    assert "请在下方填写确认原因" in str(seen["hint"]), seen
+    assert seen["focus"] == "p_confirm", seen
+    assert store.participant(window.session, "SH-071").height_cm == 128
+    window.close()
