@@ -22,3 +22,11 @@ def db_arg(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("empty database path or URL (is a shell variable unset?)")
     return text
+
+
+def text_arg(text: str) -> str:
+    """A name or code (site, participant, visit); an empty one is a usage error — an empty
+    ``--site`` would otherwise mean every site."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty value (is a shell variable unset?)")
+    return text.strip()

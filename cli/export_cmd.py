@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cli.args import path_arg
+from cli.args import path_arg, text_arg
 from cli.auth import add_db_user_arguments, open_session
 from cli.errors import CommandError
 
@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_db_user_arguments(p)
     p.add_argument("--format", required=True, choices=sorted(FORMATS), dest="fmt")
     p.add_argument("--layout", choices=("long", "wide"), default="long")
-    p.add_argument("--site", help="only this site")
+    p.add_argument("--site", type=text_arg, help="only this site")
     p.add_argument("-o", "--output", type=path_arg, required=True, help="output file")
     p.set_defaults(handler=run)
 

@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cli.args import db_arg, path_arg
+from cli.args import db_arg, path_arg, text_arg
 from cli.errors import CommandError
 
 
@@ -45,7 +45,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "or every participant's schedule (--all -o DIR); --blank leaves the answers out.",
     )
     _common(c)
-    c.add_argument("--visit", help="visit code (default: every visit of the schedule)")
+    c.add_argument(
+        "--visit", type=text_arg, help="visit code (default: every visit of the schedule)"
+    )
     c.add_argument("--blank", action="store_true", help="blank form (no entered values)")
     c.add_argument(
         "--wording",
@@ -72,7 +74,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--user", required=True, help="user name (password asked)")
     who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--participant", help="participant code")
+    who.add_argument("--participant", type=text_arg, help="participant code")
     who.add_argument("--all", action="store_true", help="every participant, one PDF each, into DIR")
     p.add_argument("--lang", choices=("en", "zh"), default="en")
     p.add_argument(

@@ -57,3 +57,18 @@ def test_score_output_without_a_file_name(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "in.csv").write_text("eqvas\n50\n", encoding="utf-8")
     assert_one_clear_line(run_cli("score", "in.csv", "-o", "."), 2, "unsupported output type")
+
+
+def test_an_empty_site_is_not_every_site(demo_db, tmp_path) -> None:
+    """Before: 'export --site ""' (an unset variable) exported every site's participants, and
+    'crf --visit ""' printed the whole schedule instead of one visit."""
+    out = tmp_path / "e.csv"
+    res = run_cli("export", "--db", demo_db, "--user", "statistician", "--format", "csv",
+                  "--site", "", "-o", out, user="statistician")  # fmt: skip
+    assert_one_clear_line(res, 2, "--site", "empty")
+    assert not out.exists()
+    pdf = tmp_path / "c.pdf"
+    res = run_cli("crf", "--db", demo_db, "--user", "statistician", "--participant", "SH-001",
+                  "--visit", "", "-o", pdf, user="statistician")  # fmt: skip
+    assert_one_clear_line(res, 2, "--visit", "empty")
+    assert not pdf.exists()
