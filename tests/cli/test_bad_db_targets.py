@@ -102,14 +102,6 @@ def test_refused_logins_exit_4(demo_db: Path, tmp_path: Path, user: str, passwor
     assert not (tmp_path / "e.csv").exists()
 
 
-def test_audit_verify_by_a_role_that_may_not_exits_4(demo_db: Path) -> None:
-    """docs/roles.md: an assessor may not verify the audit trail. Before: exit 2, the code for
-    'cannot open the database'; a refused role is exit 4 like backup/restore and a refused
-    login."""
-    res = run_cli("audit", "verify", "--db", demo_db, "--user", "assessor", user="assessor")
-    assert_one_clear_line(res, 4, "assessor", "audit")
-
-
 def test_import_by_a_role_that_may_not_is_refused_before_validating(
     demo_db: Path, tmp_path: Path
 ) -> None:
