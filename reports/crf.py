@@ -48,6 +48,7 @@ from reports.pdf_common import (
     format_number,
     grid_table,
     make_styles,
+    signature_meaning,
 )
 from reports.pdf_data import (
     AnswerData,
@@ -545,7 +546,7 @@ def _visit_close(ci: CrfInput, ctx: PrintContext, st: Styles) -> list[Flowable]:
     if v.signed_by:
         parts.append(
             f"{ctx.t('signed electronically by', '电子签名人')} {esc(v.signed_by)} "
-            f"{fmt_timestamp(v.signed_at)} ({esc(v.signature_meaning or '')})"
+            f"{fmt_timestamp(v.signed_at)} ({esc(signature_meaning(ctx, v.signature_meaning))})"
         )
     if v.locked:
         parts.append(ctx.t("locked", "已锁定"))

@@ -42,6 +42,7 @@ from reports.pdf_common import (
     format_number,
     grid_table,
     make_styles,
+    signature_meaning,
 )
 from reports.pdf_data import ParticipantRecord, evaluate_frame
 from scoring.engine import Evaluation
@@ -714,7 +715,7 @@ def _signatures(record: ParticipantRecord, ctx: PrintContext, st: Styles) -> lis
                     esc(v.visit),
                     Paragraph(esc(v.signed_by), st.cell),
                     fmt_timestamp(v.signed_at),
-                    Paragraph(esc(v.signature_meaning or ""), st.cell),
+                    Paragraph(esc(signature_meaning(ctx, v.signature_meaning)), st.cell),
                 ]
             )
         out.append(

@@ -38,6 +38,7 @@ from reportlab.platypus.tables import Table
 from outcomedesk_version import PROGRAM_NAME, PROGRAM_VERSION
 from reports.fonts import FONT, register_fonts
 from scoring.model import Item, ItemType
+from store.signatures import meaning_zh
 
 rl_config.invariant = 1  # no creation date or random document ID: same data, same bytes
 
@@ -340,6 +341,11 @@ def fmt_timestamp(value: object) -> str:
             value = value.astimezone(dt.UTC)
         return f"{value:%Y-%m-%d %H:%M} UTC"
     return str(value)
+
+
+def signature_meaning(ctx: PrintContext, recorded: str | None) -> str:
+    """A recorded e-signature meaning in the report's language (store.signatures)."""
+    return ctx.t(recorded, meaning_zh(recorded)) if recorded else ""
 
 
 def fit_cell(text: str, style: ParagraphStyle, width: float, padding: float = 6.0):

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from store.protocol import Protocol, load_protocol
+from store.signatures import REVIEW_AND_APPROVAL
 
 if TYPE_CHECKING:  # the generator (pandas, scoring) is imported only to draw answers
     from store.demo_answers import VisitDraw
@@ -363,7 +364,7 @@ def create_demo(
                 summary.values_saved += len(draw.values)
                 summary.confirmations += len(draw.confirmations)
                 if p.site == sign_site:
-                    store.sign_visit(inv, p.code, v.code, inv_pw, "reviewed and approved")
+                    store.sign_visit(inv, p.code, v.code, inv_pw, REVIEW_AND_APPROVAL)
                     if v.code == plan.protocol.visits[0].code:
                         store.lock_visit(dm, p.code, v.code, "baseline data reviewed")
             reason = p.status_reason or "completed the month-6 visit (end of follow-up)"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from store.errors import StoreError
+from store.signatures import MEANINGS as SIGNATURE_MEANINGS
 from ui import i18n
 from ui.level_colours import ERROR_STYLE
 from ui.models import (
@@ -421,10 +422,7 @@ class ParticipantPage(QWidget):
             return
         # the meaning is recorded in one language whatever the signer's (CRFs, reports and
         # exports in either language read the same record); the signer reads it in theirs
-        meanings = (
-            ("review and approval", self.tr("review and approval")),
-            ("authorship", self.tr("authorship")),
-        )
+        meanings = tuple((en, i18n.pick(en, zh)) for en, zh in SIGNATURE_MEANINGS.items())
         dlg = ReasonDialog(
             self.tr("Sign visit"),
             self.tr("Signing {visit} of {code} as {user}. Re-enter your password.").format(

@@ -813,154 +813,144 @@ What you save is still kept in the study database. Free space on the disk, or te
 <context>
     <name>ParticipantPage</name>
     <message>
-        <location filename="../../ui/participant_page.py" line="182"/>
+        <location filename="../../ui/participant_page.py" line="183"/>
         <source>Choose a visit in the timeline and press Enter (Alt+Up/Alt+Down switch visits).</source>
         <translation>在访视时间表中选择访视并按 Enter（Alt+↑/Alt+↓ 切换访视）。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="231"/>
+        <location filename="../../ui/participant_page.py" line="232"/>
         <source>site</source>
         <translation>中心</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="231"/>
+        <location filename="../../ui/participant_page.py" line="232"/>
         <source>age</source>
         <translation>年龄</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="231"/>
+        <location filename="../../ui/participant_page.py" line="232"/>
         <source>day 1</source>
         <translation>第1天</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="307"/>
+        <location filename="../../ui/participant_page.py" line="308"/>
         <source>Draft found</source>
         <translation>发现草稿</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="308"/>
+        <location filename="../../ui/participant_page.py" line="309"/>
         <source>An unsaved draft of this visit exists (saved {when} UTC). Restore it?</source>
         <translation>此访视有未保存的草稿（保存于 UTC {when}）。是否恢复？</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="315"/>
+        <location filename="../../ui/participant_page.py" line="316"/>
         <source>&amp;Discard the draft</source>
         <translation>丢弃草稿(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="335"/>
+        <location filename="../../ui/participant_page.py" line="336"/>
         <source>Open a visit first.</source>
         <translation>请先打开一次访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="342"/>
+        <location filename="../../ui/participant_page.py" line="343"/>
         <source>Not done</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="355"/>
+        <location filename="../../ui/participant_page.py" line="356"/>
         <source>Mark missed</source>
         <translation>标记为缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="358"/>
+        <location filename="../../ui/participant_page.py" line="359"/>
         <source>Mark visit missed</source>
         <translation>标记访视缺失</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="359"/>
+        <location filename="../../ui/participant_page.py" line="360"/>
         <source>Why was {visit} missed?</source>
         <translation>{visit}为什么缺失？</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="379"/>
+        <location filename="../../ui/participant_page.py" line="380"/>
         <source>Out of window</source>
         <translation>超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="382"/>
+        <location filename="../../ui/participant_page.py" line="383"/>
         <source>Record out of window</source>
         <translation>记录超出时间窗</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="383"/>
+        <location filename="../../ui/participant_page.py" line="384"/>
         <source>Window {start} … {end}. Give the actual date and why it is outside.</source>
         <translation>时间窗 {start} … {end}。请填写实际日期及超出原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="408"/>
-        <location filename="../../ui/participant_page.py" line="411"/>
-        <location filename="../../ui/participant_page.py" line="416"/>
+        <location filename="../../ui/participant_page.py" line="409"/>
+        <location filename="../../ui/participant_page.py" line="412"/>
+        <location filename="../../ui/participant_page.py" line="417"/>
         <source>Sign</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="411"/>
+        <location filename="../../ui/participant_page.py" line="412"/>
         <source>Save the visit first.</source>
         <translation>请先保存访视。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="417"/>
+        <location filename="../../ui/participant_page.py" line="418"/>
         <source>Only a complete visit can be signed; this one is {status}.</source>
         <translation>只有已完成的访视才能签名；此访视为{status}。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="425"/>
-        <source>review and approval</source>
-        <translation>审阅并批准</translation>
-    </message>
-    <message>
-        <location filename="../../ui/participant_page.py" line="426"/>
-        <source>authorship</source>
-        <translation>作者</translation>
-    </message>
-    <message>
-        <location filename="../../ui/participant_page.py" line="429"/>
+        <location filename="../../ui/participant_page.py" line="427"/>
         <source>Sign visit</source>
         <translation>访视签名</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="430"/>
+        <location filename="../../ui/participant_page.py" line="428"/>
         <source>Signing {visit} of {code} as {user}. Re-enter your password.</source>
         <translation>以 {user} 身份为 {code} 的{visit}签名。请再次输入密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="453"/>
+        <location filename="../../ui/participant_page.py" line="451"/>
         <source>Lock</source>
         <translation>锁定</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="455"/>
+        <location filename="../../ui/participant_page.py" line="453"/>
         <source>Unlock visit</source>
         <translation>解锁访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="455"/>
+        <location filename="../../ui/participant_page.py" line="453"/>
         <source>Lock visit</source>
         <translation>锁定访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="460"/>
+        <location filename="../../ui/participant_page.py" line="458"/>
         <source>This visit is not locked.</source>
         <translation>此访视未锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="462"/>
+        <location filename="../../ui/participant_page.py" line="460"/>
         <source>This visit is locked already.</source>
         <translation>此访视已锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="465"/>
+        <location filename="../../ui/participant_page.py" line="463"/>
         <source>Reason:</source>
         <translation>原因：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="476"/>
+        <location filename="../../ui/participant_page.py" line="474"/>
         <source>Correct signed visit</source>
         <translation>更正已签名访视</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="478"/>
+        <location filename="../../ui/participant_page.py" line="476"/>
         <source>Changing a signed visit voids its signature; it must then be signed again. Every change needs a reason. Continue?</source>
         <translation>修改已签名的访视会使签名失效，之后需要重新签名。每项修改都需要原因。是否继续？</translation>
     </message>
@@ -1067,32 +1057,32 @@ What you save is still kept in the study database. Free space on the disk, or te
 <context>
     <name>ReasonDialog</name>
     <message>
-        <location filename="../../ui/participant_page.py" line="69"/>
+        <location filename="../../ui/participant_page.py" line="70"/>
         <source>&amp;Date:</source>
         <translation>日期(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="75"/>
+        <location filename="../../ui/participant_page.py" line="76"/>
         <source>&amp;Meaning:</source>
         <translation>签名含义(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="80"/>
+        <location filename="../../ui/participant_page.py" line="81"/>
         <source>&amp;Password:</source>
         <translation>密码(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="84"/>
+        <location filename="../../ui/participant_page.py" line="85"/>
         <source>&amp;Reason:</source>
         <translation>原因(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="101"/>
+        <location filename="../../ui/participant_page.py" line="102"/>
         <source>A reason is required.</source>
         <translation>必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/participant_page.py" line="107"/>
+        <location filename="../../ui/participant_page.py" line="108"/>
         <source>Not a date (YYYY-MM-DD).</source>
         <translation>不是日期（YYYY-MM-DD）。</translation>
     </message>

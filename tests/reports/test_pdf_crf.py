@@ -83,6 +83,23 @@ def test_chinese_crf_and_embedded_fonts() -> None:
     assert all(f["FontFile2"] for f in fonts_of(pdf))
 
 
+def test_signature_meaning_is_printed_in_the_forms_language() -> None:
+    """The signed V0's meaning (recorded 'review and approval') in a Chinese CRF; a meaning
+    recorded otherwise (an older record) is printed as recorded."""
+    record = fx.record()
+    zh = text_of(build_crf(record, "V0", ctx("zh"), completed=True, instruments=fx.INSTRUMENTS))
+    assert "dr.li" in zh and "审阅并批准" in zh and "review and approval" not in zh
+    en = text_of(build_crf(record, "V0", ctx(), completed=True, instruments=fx.INSTRUMENTS))
+    assert "(review and approval)" in en
+    visits = [
+        dataclasses.replace(v, signature_meaning="checked against source") if v.visit == "V0" else v
+        for v in record.visits
+    ]
+    other = dataclasses.replace(record, visits=visits)
+    pdf = build_crf(other, "V0", ctx("zh"), completed=True, instruments=fx.INSTRUMENTS)
+    assert "checked against source" in text_of(pdf)
+
+
 def test_schedule_set_has_every_visit_one_after_another() -> None:
     pdf = build_crf_set(fx.record(), ctx(), instruments=fx.INSTRUMENTS)
     lines = lines_of(pdf)

@@ -103,6 +103,13 @@ def test_flags_open_and_confirmed(en: bytes) -> None:
     assert "open" in lines
 
 
+def test_signature_meaning_in_the_reports_language(zh: bytes) -> None:
+    """The meaning is recorded in English (store.signatures); a Chinese report prints it in
+    Chinese, next to the signer, as 21 CFR 11.50 asks of a printed signature."""
+    text = text_of(zh)
+    assert "dr.li" in text and "审阅并批准" in text and "review and approval" not in text
+
+
 def test_chinese_text_extracts_as_chinese(zh: bytes) -> None:
     text = text_of(zh)
     for phrase in ("受试者报告", "访视计划", "演示睡眠问卷", "演示步行时间（最佳）", "第1周", "女"):
