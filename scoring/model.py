@@ -359,6 +359,8 @@ class Instrument:
     rules: tuple[Rule, ...] = ()  # cross-field, soft and clinical rules beyond per-item limits
     change_rules: tuple[ChangeRule, ...] = ()  # change from the participant's previous visit
     notes: Mapping[str, str] = field(default_factory=dict)
+    short_en: str = ""  # a short name, e.g. for the form's tab ("" = the full name)
+    short_zh: str = ""
 
     def item(self, name: str) -> Item:
         for it in self.items:

@@ -505,12 +505,10 @@ class VisitForm(QWidget):
     def retranslate(self) -> None:
         for i, page in enumerate(self.pages):
             page.retranslate()
-            self.tabs.setTabText(
-                i,
-                f"&{i + 1} {i18n.pick(page.inst.en, page.inst.zh)}"
-                if i < 9
-                else i18n.pick(page.inst.en, page.inst.zh),
-            )
+            inst = page.inst
+            short = i18n.pick(inst.short_en or inst.en, inst.short_zh or inst.zh)
+            self.tabs.setTabText(i, f"&{i + 1} {short}" if i < 9 else short)
+            self.tabs.setTabToolTip(i, i18n.pick(inst.en, inst.zh))  # the full name
         self.date_label.setText(self.tr("&Visit date:"))
         self.scores_title.setText(self.tr("Scores (updated as you type)"))
         keys = ", ".join(
