@@ -6,6 +6,14 @@ from __future__ import annotations
 from PySide6.QtCore import QElapsedTimer, QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
+from scoring.model import unit_label
+from ui import i18n
+
+
+def _shown(seconds: float) -> str:
+    """The time as the display shows it, with the unit in the user's language (秒 in Chinese)."""
+    return f"{seconds:.2f} {unit_label('s', 'zh' if i18n.is_chinese() else 'en')}"
+
 
 class Stopwatch(QWidget):
     started = Signal()
@@ -15,11 +23,12 @@ class Stopwatch(QWidget):
         super().__init__(parent)
         self.setObjectName("stopwatch")
         self._clock = QElapsedTimer()
+        self._last = 0.0  # the time shown when stopped
         self._tick = QTimer(self)
         self._tick.setInterval(50)
         self._tick.timeout.connect(self._refresh)
         self._title = QLabel()
-        self._display = QLabel("0.00 s")
+        self._display = QLabel(_shown(0.0))
         self._display.setStyleSheet("font: bold 16pt monospace;")
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -29,6 +38,8 @@ class Stopwatch(QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
+        if not self.running:  # the unit of the time shown
+            self._display.setText(_shown(self._last))
         self._title.setText(
             self.tr(
                 "Stopwatch (Space in a trial field starts/stops; the time lands in that field):"
@@ -58,15 +69,15 @@ class Stopwatch(QWidget):
         self.started.emit()
 
     def stop(self) -> float:
-        seconds = self._clock.nsecsElapsed() / 1e9
+        seconds = self._last = self._clock.nsecsElapsed() / 1e9
         self._tick.stop()
-        self._display.setText(f"{seconds:.2f} s")
+        self._display.setText(_shown(seconds))
         self._display.setStyleSheet("font: bold 16pt monospace;")
         self.stopped.emit(seconds)
         return seconds
 
     def _refresh(self) -> None:
-        self._display.setText(f"{self._clock.nsecsElapsed() / 1e9:.2f} s")
+        self._display.setText(_shown(self._clock.nsecsElapsed() / 1e9))
 
     def keyPressEvent(self, ev) -> None:
         if ev.key() == Qt.Key.Key_Space:
