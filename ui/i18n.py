@@ -8,6 +8,7 @@ with ``pick(en, zh)`` so they follow the same switch.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -45,6 +46,11 @@ def is_chinese() -> bool:
 def pick(en: str, zh: str) -> str:
     """The declaration's label in the current language (English when no Chinese is given)."""
     return zh if is_chinese() and zh else en
+
+
+def joined(parts: Iterable[str]) -> str:
+    """``parts`` as a list in running text: "a, b" in English, "a，b" in Chinese."""
+    return ("，" if is_chinese() else ", ").join(parts)
 
 
 def apply(code: str) -> None:

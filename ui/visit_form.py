@@ -511,7 +511,7 @@ class VisitForm(QWidget):
             self.tabs.setTabToolTip(i, i18n.pick(inst.en, inst.zh))  # the full name
         self.date_label.setText(self.tr("&Visit date:"))
         self.scores_title.setText(self.tr("Scores (updated as you type)"))
-        keys = ", ".join(
+        keys = i18n.joined(
             f"{k} = {i18n.pick(c.label_en, c.label_zh)}" for c, k in MISSING_KEY_NAMES.items()
         )
         self.keys_help.setText(
@@ -544,7 +544,7 @@ class VisitForm(QWidget):
         window_word = self.tr("window")
         self.header.setText(
             f"<b>{p.code}</b> · {i18n.pick(v.label_en, v.label_zh)} · {status}"
-            + (" · " + ", ".join(marks) if marks else "")
+            + (" · " + i18n.joined(marks) if marks else "")
             + (f" · {window_word} {window}" if window else "")
         )
 
@@ -621,7 +621,7 @@ class VisitForm(QWidget):
         if code and MissingCode(code) not in row.item.missing:
             # said with the keys that record them, as the key help below the form says them
             allowed = (
-                ", ".join(
+                i18n.joined(
                     f"{keys} = {i18n.pick(c.label_en, c.label_zh)}"
                     for c, keys in MISSING_KEY_NAMES.items()
                     if c in row.item.missing

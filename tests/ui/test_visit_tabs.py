@@ -45,3 +45,29 @@ def test_every_instrument_tab_is_in_view_at_1366_px(qtbot, store, lang: str) -> 
         assert short and tabs.tabText(i).endswith(short), tabs.tabText(i)
         assert tabs.tabToolTip(i) == full
     window.close()
+
+
+def test_the_visit_header_lists_its_marks_as_the_language_writes_lists(qtbot, store) -> None:
+    """A signed and locked visit: "signed by inv, locked" in English, "由 inv 签名，已锁定"
+    (a full-width comma) in Chinese."""
+    from store.signatures import REVIEW_AND_APPROVAL
+    from tests.ui.conftest import DATA_MANAGER, INVESTIGATOR
+    from tests.ui.test_gui_review import _complete_baseline
+    from ui.main_window import MainWindow
+
+    _complete_baseline(store, "SH-051")
+    inv = store.login(*INVESTIGATOR)
+    store.sign_visit(inv, "SH-051", "BL", INVESTIGATOR[1], REVIEW_AND_APPROVAL)
+    dm = store.login(*DATA_MANAGER)
+    v = store.visit(dm, "SH-051", "BL")
+    store.lock_visit(dm, "SH-051", "BL", expected_version=v.row_version)
+    for lang, marks in (("en", "signed by inv, locked"), ("zh_CN", "由 inv 签名，已锁定")):
+        i18n.apply(lang)
+        window = MainWindow(store, store.login(*ASSESSOR), Settings(), db_label="study.db")
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda w=window: w.flags_done, timeout=30_000)
+        window.open_participant("SH-051")
+        form = window.page.open_visit("BL")
+        assert marks in form.header.text(), form.header.text()
+        window.close()
