@@ -307,6 +307,15 @@ class ConfirmDialog(QDialog):
         return {k: e.text().strip() for k, e in self.change_edits.items()}
 
 
+def without_field_name(name: str, message: str) -> str:
+    """A flag message without the codebook name the engine starts it with ("sf36_03: …"):
+    beside its field, or after the field's name as the form shows it, that name is noise."""
+    for sep in (": ", "："):
+        if message.startswith(name + sep):
+            return message[len(name) + len(sep) :]
+    return message
+
+
 class VisitForm(QWidget):
     """Entry of one visit. Emits ``saved`` after a successful save."""
 
@@ -779,7 +788,10 @@ class VisitForm(QWidget):
             if names is not None and name not in names:
                 continue
             level_msg = self.flags.get(name)
-            row.flag.show_flag(*(level_msg if level_msg else (None, "")))
+            if level_msg:  # shown beside its field: the field need not be named again
+                row.flag.show_flag(level_msg[0], without_field_name(name, level_msg[1]))
+            else:
+                row.flag.show_flag(None, "")
             style = ""
             if level_msg:
                 bg, fg = LEVEL_COLOURS[level_msg[0]]
@@ -1012,10 +1024,7 @@ class VisitForm(QWidget):
         """A flag message named as the user sees the field on the form: its page, its code on
         the paper form (Q3a) and its label, not the codebook name the engine writes
         (sf36_03)."""
-        for sep in (": ", "："):
-            if message.startswith(name + sep):
-                message = message[len(name) + len(sep) :]
-                break
+        message = without_field_name(name, message)
         row = self.rows.get(name)
         if row is None:
             return message
