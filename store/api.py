@@ -491,9 +491,9 @@ class Store:
         except StoreError:
             engine.dispose()
             raise
-        except OperationalError as exc:
+        except (OperationalError, DBAPIError) as exc:  # e.g. no privilege to create tables
             engine.dispose()
-            raise store_error(exc, target) from None
+            raise store_error(exc, _shown(engine, target)) from None
         return store
 
     def _ensure_study(self, protocol: Protocol | str | Path | None) -> None:

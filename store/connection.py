@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sqlalchemy import Table, create_engine, event, insert, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 
 from store.errors import (
     DatabaseDamaged,
@@ -168,6 +168,10 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _wal_of(path: Path) -> Path:
+    return path.with_name(path.name + "-wal")
+
+
 def sqlite_engine(path: Path) -> Engine:
     engine = create_engine(f"sqlite:///{path}", future=True)
     event.listen(engine, "connect", _sqlite_pragmas)
@@ -186,8 +190,12 @@ def open_sqlite(path: Path, create: bool) -> Engine:
         if not create:
             raise NotFound(f"database {path} does not exist")
         create_file(path)
+    elif not os.access(path, os.R_OK):
+        raise ReadOnlyDatabase(f"{path} cannot be read (its permissions); nothing was changed")
     elif not file_writable(path):
         raise ReadOnlyDatabase(read_only_message(path))
+    elif not create and path.stat().st_size == 0 and not _wal_of(path).exists():
+        raise NotAStudy(f"{path} is an empty file, with no OutcomeDesk study in it")
     engine = sqlite_engine(path)
     try:
         raw = engine.raw_connection()  # outside any transaction (journal_mode needs that)
@@ -229,10 +237,23 @@ def open_sqlite(path: Path, create: bool) -> Engine:
     return engine
 
 
+POSTGRES_SCHEMES = ("postgresql://", "postgres://", "postgresql+psycopg://")
+
+
 def open_postgres(url: str) -> Engine:
+    """A checked connection to a PostgreSQL server (the only server the store supports)."""
+    if not url.startswith(POSTGRES_SCHEMES):
+        scheme = url.split("://", 1)[0] or "(none)"
+        raise NotFound(
+            f"'{scheme}://…' is not a database this program can use: give a study file or a "
+            "postgresql:// URL"
+        )
     if url.startswith("postgresql://") or url.startswith("postgres://"):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    try:
+        engine = create_engine(url, future=True, pool_pre_ping=True)
+    except (ArgumentError, ValueError) as exc:  # e.g. a port that is not a number
+        raise NotFound(f"the database URL is not valid: {exc}") from None
     try:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))

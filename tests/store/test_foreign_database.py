@@ -5,6 +5,7 @@ PostgreSQL database is a new study only when asked to create one."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import pytest
@@ -92,3 +93,34 @@ def test_a_study_from_a_newer_program_version_is_refused_and_untouched(target):
         users = conn.execute(sa.text("SELECT count(*) FROM users")).scalar_one()
     engine.dispose()
     assert stamp == "0099_from_the_future" and users == 1
+
+
+@pytest.mark.parametrize(
+    ("target", "says"),
+    [
+        ("mysql://user@host/db", "'mysql://…' is not a database this program can use"),
+        ("://nothing", "is not a database this program can use"),
+        ("postgresql://user@127.0.0.1:notaport/db", "the database URL is not valid"),
+    ],
+)
+def test_a_url_the_store_cannot_use_is_one_clear_line(target, says):
+    """Only study files and postgresql:// URLs: another scheme, or a URL that does not parse,
+    was a SQLAlchemy traceback (a crash dialog in the GUI's Open database…)."""
+    from store.errors import NotFound
+
+    with pytest.raises(NotFound, match=re.escape(says)):
+        Store.open(target, create=False)
+
+
+def test_an_empty_file_is_a_study_only_when_creating(tmp_path):
+    """A 0-byte file (e.g. made by another program, or a copy that failed) is not opened as a
+    study; asked to create one (a new study's path), the program makes it one."""
+    path = tmp_path / "empty.db"
+    path.touch()
+    with pytest.raises(NotAStudy, match="is an empty file"):
+        Store.open(str(path), create=False)
+    assert path.stat().st_size == 0
+    with Store.open(str(path), create=True) as store:
+        assert store.needs_admin()
+    with Store.open(str(path), create=False) as store:
+        assert store.needs_admin()
