@@ -80,9 +80,12 @@ def _blank(raw: pd.Series) -> np.ndarray:
     return (raw.isna() | (as_str == "")).to_numpy(dtype=bool, na_value=True)
 
 
+_WHOLE_SHOWN_BELOW = 2.0**53  # larger whole numbers are shown as 1e+308, not in 309 digits
+
+
 def _display(v: object) -> str:
     if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+        return str(int(v)) if abs(v) < _WHOLE_SHOWN_BELOW else f"{v:.6g}"
     if isinstance(v, dt.time):
         return v.strftime("%H:%M")
     return str(v)
@@ -1019,7 +1022,8 @@ def _fmt_value(v: object) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return ""
     if isinstance(v, float):
-        return f"{v:.4g}" if not v.is_integer() else str(int(v))
+        whole = v.is_integer() and abs(v) < _WHOLE_SHOWN_BELOW
+        return str(int(v)) if whole else f"{v:.4g}"
     return str(v)
 
 
@@ -1035,7 +1039,7 @@ def _fmt_values(arr: np.ndarray) -> np.ndarray:
         return np.array([_fmt_value(v) for v in arr.tolist()], dtype=object)
     out = np.full(len(arr), "", dtype=object)
     with np.errstate(invalid="ignore"):
-        whole = np.isfinite(arr) & (arr == np.floor(arr)) & (np.abs(arr) < 2**53)
+        whole = np.isfinite(arr) & (arr == np.floor(arr)) & (np.abs(arr) < _WHOLE_SHOWN_BELOW)
     if whole.any():
         out[whole] = arr[whole].astype(np.int64).astype(str).astype(object)
     other = ~whole & ~np.isnan(arr)

@@ -234,3 +234,14 @@ def test_numbers_in_an_object_column_parse_as_typed_numbers(item: Item) -> None:
         assert a.errors == b.errors and a.warnings == b.warnings
 
     check()
+
+
+def test_a_huge_number_is_shown_short_in_its_flag():
+    """1e308 typed or read from a spreadsheet is refused (hard limits), and its flag shows it as
+    1e+308, not as the 309 digits of the whole number it is; a whole number a person can type
+    is still shown as typed (90, not 90.0)."""
+    ev = evaluate_visit({"grip_1_kg": 1e308, "grip_2_kg": 90.0, "grip_3_kg": 1e20})
+    flags = {f.variable: f for f in ev.flag_list() if f.level.value == "error"}
+    assert flags["grip_1_kg"].value == "1e+308" and "1e+308 kg" in flags["grip_1_kg"].message_en
+    assert flags["grip_3_kg"].value == "1e+20" and len(flags["grip_3_kg"].message_zh) < 200
+    assert "grip_2_kg" not in flags  # 90 kg: the top of the Jamar scale, allowed
