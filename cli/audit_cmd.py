@@ -2,8 +2,8 @@
 
 Checks the SHA-256 hash chain of every audit row and that replaying the trail reproduces the
 current participants, visits, answers and confirmations (DESIGN.md "Data model"). Exit 0 when
-intact; 1 with the first mismatch on stderr; 2 when the database cannot be opened or the user's
-role may not verify; 4 when the login is refused.
+intact; 1 with the first mismatch on stderr; 2 when the database cannot be opened; 4 when the
+login is refused or the user's role may not verify (as for backup, restore and import).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cli.auth import add_db_user_arguments, authenticated
+from cli.auth import EXIT_AUTH, add_db_user_arguments, authenticated
 from cli.errors import CommandError
 
 
@@ -29,12 +29,14 @@ def _need_action(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from store.errors import StoreError
+    from store.errors import PermissionDenied, StoreError
 
     with authenticated(args.db, args.user) as (store, session):
         try:
             result = store.verify_audit(session)
-        except StoreError as exc:  # incl. a role that may not verify: exit 2 (tests/store)
+        except PermissionDenied as exc:  # a refusal, as a refused login: exit 4
+            raise CommandError(str(exc), EXIT_AUTH) from None
+        except StoreError as exc:
             raise CommandError(str(exc)) from None
     if result.ok:
         print(f"audit verify: {result.message}")
