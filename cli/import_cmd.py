@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         ImportRefused,
         apply_plan,
         context_from_store,
+        dry_run_plan,
         plan_file,
     )
     from store.errors import PermissionDenied, StoreError
@@ -102,12 +103,10 @@ def run(args: argparse.Namespace) -> int:
             else f"{plan.rows} row(s), {len(plan.new_participants)} new participant(s), "
             f"{plan.value_count} value(s)"
         )
-        if args.dry_run:
-            print(f"dry run: {args.file.name} is valid: {summary}; nothing written")
-            return 0
         scores = [s for inst in store.instruments for s in inst.score_names]
+        write = dry_run_plan if args.dry_run else apply_plan
         try:
-            apply_plan(store, session, plan, args.accept_warnings, scores)
+            write(store, session, plan, args.accept_warnings, scores)
         except ImportRefused as exc:
             print(f"error: {args.file.name}: {exc}", file=sys.stderr)
             _list(exc.problems)
@@ -116,5 +115,8 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError(f"{exc}; nothing written") from None
     finally:
         store.close()
+    if args.dry_run:
+        print(f"dry run: {args.file.name} is valid: {summary}; nothing written")
+        return 0
     print(f"imported {args.file.name}: {summary}; audited as '{plan.reason}'")
     return 0

@@ -1047,6 +1047,33 @@ def _changed_columns(store, session, w: VisitWrite, vrow) -> list[str]:
     return changed
 
 
+class _UndoDryRun(Exception):
+    """Raised at the end of a dry run, inside its transaction, to undo everything written."""
+
+
+def dry_run_plan(
+    store,
+    session,
+    plan: ImportPlan,
+    accept_warnings: str | None = None,
+    score_names: Sequence[str] = (),
+) -> int:
+    """``apply_plan`` in full — every check the store makes on every participant and visit
+    (dates, roles, locked visits, stale rows) — then all of it rolled back: a dry run refuses
+    exactly what the import would refuse, and writes nothing. Returns the visits it would
+    write; ``ImportRefused`` as ``apply_plan``."""
+
+    def undo_at_end(done: int, total: int) -> None:
+        if done == total:
+            raise _UndoDryRun
+
+    try:
+        apply_plan(store, session, plan, accept_warnings, score_names, undo_at_end)
+    except _UndoDryRun:
+        return len(plan.visits)
+    raise RuntimeError("apply_plan did not report its end")  # its contract (see its docstring)
+
+
 def apply_plan(
     store,
     session,

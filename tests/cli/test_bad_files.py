@@ -503,3 +503,34 @@ def test_score_strict_names_the_file_and_the_line(tmp_path: Path) -> None:
     res = run_cli("score", path, "-o", tmp_path / "o.csv", "--strict")
     assert_one_clear_line(res, 1, "visits.csv", "data row 2", "line 3", "column eqvas", "150")
     assert not (tmp_path / "o.csv").exists()
+
+
+def test_a_dry_run_refuses_what_the_import_refuses(
+    demo_db: Path, exported: Path, tmp_path: Path
+) -> None:
+    """Before: a new participant born in 2030 passed the dry run ('is valid') because only the
+    file's values were checked, and the real import then refused it. The dry run now runs the
+    import itself — every check the store makes — and rolls it back: the same refusal, the same
+    row, nothing written; and a valid file's dry run still writes nothing."""
+    with exported.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    col = {name: i for i, name in enumerate(rows[0])}
+    new = list(rows[1])
+    new[col["participant"]], new[col["birth_date"]] = "SH-099", "2030-01-01"
+    path = tmp_path / "new.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0], new])
+    before = study_content(demo_db)
+    dry = import_(demo_db, path, "--dry-run", "--accept-warnings", "checked")
+    real = import_(demo_db, path, "--accept-warnings", "checked")
+    assert dry.code == real.code == 1, (dry.err, real.err)
+    assert "row 2: birth date" in dry.err and "2030-01-01" in dry.err, dry.err
+    assert dry.err.splitlines()[0] == real.err.splitlines()[0]
+    assert study_content(demo_db) == before
+
+    new[col["birth_date"]] = "1950-03-04"  # now valid: the dry run says so and writes nothing
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([rows[0], new])
+    dry = import_(demo_db, path, "--dry-run", "--accept-warnings", "checked")
+    assert dry.code == 0 and "is valid" in dry.out and "1 new participant" in dry.out, dry.err
+    assert study_content(demo_db) == before
