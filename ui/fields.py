@@ -15,8 +15,8 @@ from PySide6.QtCore import QEvent, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QRegularExpressionValidator
 from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
 
-from scoring.model import Item, ItemType, Level, MissingCode
-from ui.i18n import pick
+from scoring.model import Item, ItemType, Level, MissingCode, unit_label
+from ui.i18n import is_chinese, pick
 from ui.level_colours import COLOURS_BY_LEVEL
 
 # one key per missing-data code (function keys work in every field, letters in non-text fields)
@@ -198,10 +198,11 @@ def choices_text(item: Item, selected: str) -> str:
 
 
 def item_label(item: Item) -> str:
-    text = pick(item.en, item.zh)
-    if item.unit:
-        text += f" ({item.unit})"
-    return text
+    """The item's label and unit in the user's language ("Trial 1 (s)", "第1次（秒）")."""
+    if is_chinese():
+        text = item.zh or item.en
+        return f"{text}（{unit_label(item.unit, 'zh')}）" if item.unit else text
+    return f"{item.en} ({item.unit})" if item.unit else item.en
 
 
 class FlagLabel(QLabel):
