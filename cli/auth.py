@@ -62,7 +62,6 @@ def read_password(user: str) -> str:
 
 URL_SCHEMES = ("postgresql", "postgres", "postgresql+psycopg")
 SQLITE_MAGIC = b"SQLite format 3\x00"
-STORE_MARKER_TABLE = "alembic_version"  # every OutcomeDesk database is stamped by Alembic
 
 
 def is_url(db: str) -> bool:
@@ -180,7 +179,9 @@ def postgres_tables(db: str) -> set[str]:
 
 def refuse_foreign(db: str, tables: set[str] | None) -> None:
     """CommandError when ``tables`` are another program's (no OutcomeDesk schema stamp)."""
-    if tables and STORE_MARKER_TABLE not in tables:
+    from store.migrations import VERSION_TABLE  # every study is stamped by its migrations
+
+    if tables and VERSION_TABLE not in tables:
         listed = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
         raise CommandError(
             f"{shown_db(db)}: not an OutcomeDesk study database (it holds another program's "

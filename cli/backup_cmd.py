@@ -27,7 +27,6 @@ from cli.args import path_arg
 from cli.auth import (
     EXIT_AUTH,
     EXIT_OPEN,
-    STORE_MARKER_TABLE,
     add_db_user_arguments,
     check_url,
     is_url,
@@ -137,7 +136,9 @@ def _holds_a_study(db: str) -> bool:
     check_url(db)
     tables = postgres_tables(db)
     refuse_foreign(db, tables)
-    return STORE_MARKER_TABLE in tables
+    from store.migrations import VERSION_TABLE  # every study is stamped by its migrations
+
+    return VERSION_TABLE in tables
 
 
 def _authenticate_for_restore(db: str, backup_file: Path, user: str, password: str) -> str:

@@ -29,6 +29,7 @@ from store.errors import (
     StoreError,
     UnsafeLocation,
 )
+from store.migrations import VERSION_TABLE
 
 MOUNTS_FILE = "/proc/mounts"
 # File systems where SQLite's POSIX locks are unreliable or absent (sqlite.org/useovernet.html).
@@ -139,14 +140,11 @@ def create_file(path: Path) -> None:
     os.chmod(path, 0o600)
 
 
-STUDY_STAMP_TABLE = "alembic_version"  # every study database is stamped from its first version
-
-
 def refuse_foreign(target: str, tables: Iterable[str]) -> None:
     """NotAStudy when ``tables`` are another program's: a database with tables but without the
     stamp of OutcomeDesk's migrations is not ours, and is neither migrated nor written."""
     names = sorted(set(tables))
-    if names and STUDY_STAMP_TABLE not in names:
+    if names and VERSION_TABLE not in names:  # stamped by our migrations from the first version
         listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
         raise NotAStudy(
             f"{target} is not an OutcomeDesk study database (it holds another program's "
@@ -191,7 +189,7 @@ def open_sqlite(path: Path, create: bool) -> Engine:
             raise NotFound(f"database {path} does not exist")
         create_file(path)
     elif not os.access(path, os.R_OK):
-        raise ReadOnlyDatabase(f"{path} cannot be read (its permissions); nothing was changed")
+        raise ReadOnlyDatabase(f"{path} cannot be read (permission denied); nothing was changed")
     elif not file_writable(path):
         raise ReadOnlyDatabase(read_only_message(path))
     elif not create and path.stat().st_size == 0 and not _wal_of(path).exists():
