@@ -138,19 +138,6 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     return dst
 
 
-@pytest.fixture(scope="session")
-def pg_cluster():
-    """A throw-away PostgreSQL cluster (the store tests' own, tests/store/conftest.py)."""
-    from tests.store.conftest import PgCluster
-
-    cluster = PgCluster()
-    try:
-        cluster.start()
-        yield cluster
-    finally:
-        cluster.stop()
-
-
 def pg_tables(url: str) -> set[str]:
     import psycopg
     from sqlalchemy.engine import make_url

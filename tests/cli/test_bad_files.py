@@ -29,6 +29,16 @@ def exported(demo_db: Path, tmp_path: Path) -> Path:
     return out
 
 
+@pytest.fixture
+def exported_book(demo_db: Path, tmp_path: Path) -> Path:
+    """The demo study's xlsx export, as a data manager would edit it in a spreadsheet."""
+    book = tmp_path / "export.xlsx"
+    res = run_cli("export", "--db", demo_db, "--user", "datamanager", "--format", "xlsx",
+                  "-o", book, user="datamanager")  # fmt: skip
+    assert res.code == 0, res.err
+    return book
+
+
 def edit_csv(src: Path, dst: Path, edits: dict[tuple[int, str], str]) -> Path:
     """Copy ``src`` with cells replaced; keys are (file row with header = 1, column name)."""
     with src.open(encoding="utf-8-sig", newline="") as fh:
@@ -252,14 +262,12 @@ def test_import_of_the_wide_layout_is_one_problem(demo_db: Path, tmp_path: Path)
     assert study_content(demo_db) == before
 
 
-def test_import_of_an_xlsx_with_merged_cells(demo_db: Path, tmp_path: Path) -> None:
+def test_import_of_an_xlsx_with_merged_cells(
+    demo_db: Path, exported_book: Path, tmp_path: Path
+) -> None:
     """Before: a merged range kept its value only in its first cell, so the next row's eqvas was
     silently read as blank (the dry run called the file valid with one value fewer)."""
-    book = tmp_path / "export.xlsx"
-    res = run_cli("export", "--db", demo_db, "--user", "datamanager", "--format", "xlsx",
-                  "-o", book, user="datamanager")  # fmt: skip
-    assert res.code == 0, res.err
-    wb = openpyxl.load_workbook(book)
+    wb = openpyxl.load_workbook(exported_book)
     ws = wb["data"]
     col = [c.value for c in ws[1]].index("eqvas") + 1
     ws.merge_cells(start_row=3, start_column=col, end_row=4, end_column=col)
@@ -272,16 +280,14 @@ def test_import_of_an_xlsx_with_merged_cells(demo_db: Path, tmp_path: Path) -> N
     assert study_content(demo_db) == before
 
 
-def test_import_of_a_number_typed_into_an_xlsx_time_cell(demo_db: Path, tmp_path: Path) -> None:
+def test_import_of_a_number_typed_into_an_xlsx_time_cell(
+    demo_db: Path, exported_book: Path, tmp_path: Path
+) -> None:
     """The export's clock cells are Excel times (hh:mm). 23 typed into one is 23 *days*, shown
     as 00:00; openpyxl reads it as 1900-01-23 00:00. Before: cut to its time, 00:00, and only a
     PSQI efficiency warning followed (accepted with --accept-warnings, the wrong bedtime was
     saved). Now: refused with its row and column."""
-    book = tmp_path / "export.xlsx"
-    res = run_cli("export", "--db", demo_db, "--user", "datamanager", "--format", "xlsx",
-                  "-o", book, user="datamanager")  # fmt: skip
-    assert res.code == 0, res.err
-    wb = openpyxl.load_workbook(book)
+    wb = openpyxl.load_workbook(exported_book)
     ws = wb["data"]
     ws.cell(3, [c.value for c in ws[1]].index("psqi_bedtime") + 1).value = 23
     edited = tmp_path / "typed.xlsx"
